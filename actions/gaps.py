@@ -1,0 +1,20 @@
+"""Unanswered questions go to the intake database, scrubbed, for the coordinators' gap list."""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from intake.db import default_session_factory
+from intake.gaps import record_unanswered_question
+
+log = logging.getLogger(__name__)
+
+
+def record_gap(text: str, *, intent: str | None, measure: str | None) -> None:
+    """Never fails the conversation: a database problem is logged (without the text)."""
+    try:
+        with default_session_factory()() as session:
+            record_unanswered_question(session, text, intent=intent, measure=measure)
+    except SQLAlchemyError as exc:
+        log.warning("Could not record an unanswered question: %s", type(exc).__name__)

@@ -1,0 +1,93 @@
+"""The participant's privacy rights in the chat: see what is stored, and have it all erased.
+
+Erasing has two parts. The intake data goes at once (`delete_personal_data`). The conversation
+itself lives in Rasa's tracker store, which Rasa writes *after* this action returns, so the
+action cannot delete it: it sends a json_message `{"tnw_delete_conversation": true}` after its
+Dutch confirmation, and the front end, once Rasa's reply has arrived, calls
+`intake.conversations.delete_conversation(tracker_store_url, sender_id)`.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import AllSlotsReset, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.booking import CONFIRM_DELETE, StorageProblem, sender_of, with_session
+from actions.booking_helpers import STEP_SLOT, YES_NO_BUTTONS
+from intake import IntakeError, delete_personal_data, export_personal_data, summary_nl, upcoming_intakes
+
+log = logging.getLogger(__name__)
+
+DELETE_CONVERSATION_KEY = "tnw_delete_conversation"
+
+CONVERSATION_NOTE = "Ook ons gesprek wordt bewaard, zodat ik je vragen kan volgen."
+DELETE_HINT = "Wil je alles laten wissen? Typ 'wis mijn gegevens'."
+DELETE_BUTTON = {"title": "Wis mijn gegevens", "payload": "/privacy_delete_data"}
+ASK_DELETE = "Wil je echt al je gegevens wissen? Ook ons gesprek wordt gewist. Dat kan ik niet ongedaan maken."
+ASK_DELETE_WITH_APPOINTMENT = (
+    "Wil je echt al je gegevens wissen? Je afspraak van {when} wordt dan geannuleerd, en ook ons "
+    "gesprek wordt gewist. Dat kan ik niet ongedaan maken."
+)
+DELETED = "Klaar. Ik heb je gegevens gewist."
+DELETED_WITH_CANCEL = "Klaar. Ik heb je gegevens gewist en je afspraak geannuleerd. De coördinator is verwittigd."
+CONVERSATION_GOES = "Ons gesprek wordt nu ook gewist. Je kan altijd opnieuw beginnen."
+DELETE_FAILED = "Sorry, het wissen is niet gelukt. Er is niets veranderd. Probeer het straks opnieuw."
+SHOW_FAILED = "Sorry, ik kan je gegevens nu niet opzoeken. Probeer het straks opnieuw."
+
+
+class ActionPrivacyShow(Action):
+    """privacy_show_data: a short summary of everything stored about this person."""
+
+    def name(self) -> str:
+        return "action_privacy_show"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        try:
+            sender = sender_of(tracker)
+            summary = with_session(lambda s: summary_nl(export_personal_data(s, sender)))
+        except (StorageProblem, IntakeError):
+            dispatcher.utter_message(text=SHOW_FAILED)
+            return []
+        dispatcher.utter_message(text=f"{summary}\n{CONVERSATION_NOTE}\n{DELETE_HINT}", buttons=[DELETE_BUTTON])
+        return []
+
+
+class ActionPrivacyAskDelete(Action):
+    """privacy_delete_data: ask to confirm (tnw_step=confirm_delete), naming what will happen."""
+
+    def name(self) -> str:
+        return "action_privacy_ask_delete"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        try:
+            sender = sender_of(tracker)
+            upcoming = with_session(lambda s: upcoming_intakes(s, sender))
+        except (StorageProblem, IntakeError):
+            upcoming = []
+        text = ASK_DELETE_WITH_APPOINTMENT.format(when=upcoming[0].when) if upcoming else ASK_DELETE
+        dispatcher.utter_message(text=text, buttons=YES_NO_BUTTONS)
+        return [SlotSet(STEP_SLOT, CONFIRM_DELETE)]
+
+
+class ActionPrivacyDelete(Action):
+    """Confirmed: erase the intake data, then ask the front end to erase the conversation."""
+
+    def name(self) -> str:
+        return "action_privacy_delete"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        try:
+            sender = sender_of(tracker)
+            result = with_session(lambda s: delete_personal_data(s, sender))
+        except (StorageProblem, IntakeError):
+            dispatcher.utter_message(text=DELETE_FAILED)
+            return [SlotSet(STEP_SLOT, None)]
+        log.info("Personal data erased on request (%d intakes)", result["intakes_anonymised"])
+        first = DELETED_WITH_CANCEL if result["intakes_cancelled"] else DELETED
+        dispatcher.utter_message(text=f"{first}\n{CONVERSATION_GOES}")
+        dispatcher.utter_message(json_message={DELETE_CONVERSATION_KEY: True})
+        # Slots hold what was typed in the form: forget them too (the events go with the conversation).
+        return [AllSlotsReset()]

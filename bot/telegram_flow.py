@@ -1,0 +1,140 @@
+"""Flow control for the Telegram front end.
+
+- `ChatGate`: updates are handled concurrently, but the messages of one chat one at a time and
+  in order (a per-chat FIFO lock), with a cap on how many may wait per chat, so one person's
+  flood cannot starve the others.
+- `RetryingRateLimiter`: PTB's AIORateLimiter (Telegram's flood limits, 429 `retry_after`)
+  plus retries with backoff for 5xx answers, network errors and timeouts on every Bot API call
+  except getUpdates (which the updater retries itself).
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.ext import AIORateLimiter
+
+log = logging.getLogger(__name__)
+
+
+class ChatBusy(Exception):
+    """Too many messages of one chat are already waiting; `first` is True once per burst."""
+
+    def __init__(self, first: bool) -> None:
+        super().__init__("chat queue full")
+        self.first = first
+
+
+@dataclass
+class _ChatState:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    queued: int = 0  # handling or waiting
+    warned: bool = False
+
+
+class ChatGate:
+    """Per-chat serialisation with a bounded number of waiting updates.
+
+    Use `async with gate.turn(chat_id):` as the handler's first await: PTB starts handler
+    tasks in update order and asyncio.Lock wakes waiters first come first served, so one
+    chat's messages are handled in the order they arrived.
+    """
+
+    def __init__(self, max_queued: int = 5) -> None:
+        self.max_queued = max_queued
+        self._chats: dict[int, _ChatState] = {}
+
+    def queued(self, chat_id: int) -> int:
+        state = self._chats.get(chat_id)
+        return state.queued if state else 0
+
+    @contextlib.asynccontextmanager
+    async def turn(self, chat_id: int) -> AsyncIterator[None]:
+        state = self._chats.setdefault(chat_id, _ChatState())
+        if state.queued >= self.max_queued:
+            first = not state.warned
+            state.warned = True
+            raise ChatBusy(first)
+        state.queued += 1
+        try:
+            async with state.lock:
+                yield
+        finally:
+            state.queued -= 1
+            if state.queued == 0:
+                # Idle chats are forgotten, so the map does not grow with every chat ever seen.
+                self._chats.pop(chat_id, None)
+
+    def __len__(self) -> int:
+        return len(self._chats)
+
+
+# Calls that are not messages: they skip the overall flood limiter (30/s) but are retried.
+UNLIMITED_ENDPOINTS = frozenset({"sendChatAction", "answerCallbackQuery", "getMe", "setMyCommands",
+                                 "deleteWebhook", "setWebhook", "getWebhookInfo", "deleteMyCommands"})
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """Seconds to wait, without touching the deprecated int-or-timedelta attribute."""
+    value = getattr(exc, "_retry_after", None)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return float(value or 1)
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """AIORateLimiter that also retries transient failures (5xx, network errors, timeouts).
+
+    A retry after a timeout may deliver a message twice; we prefer that to losing it.
+    Bad requests (400) and forbidden chats (403) are not retried: sending again cannot help.
+    """
+
+    def __init__(
+        self,
+        *,
+        overall_max_rate: float = 30,
+        max_retries: int = 3,
+        transient_retries: int = 5,
+        backoff: float = 0.5,
+        max_backoff: float = 10.0,
+    ) -> None:
+        super().__init__(overall_max_rate=overall_max_rate, max_retries=max_retries)
+        self._transient_retries = transient_retries
+        self._backoff = backoff
+        self._max_backoff = max_backoff
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args) -> Any:
+        for attempt in range(self._transient_retries + 1):
+            try:
+                if endpoint in UNLIMITED_ENDPOINTS:
+                    return await self._unlimited(callback, args, kwargs, rate_limit_args)
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            except BadRequest:
+                raise
+            except NetworkError as exc:  # includes TimedOut and HTTP 5xx
+                if attempt == self._transient_retries:
+                    raise
+                delay = min(self._backoff * 2**attempt, self._max_backoff) * (0.75 + random.random() / 2)
+                log.warning("Bot API %s failed (%s), retry %d in %.1f s",
+                            endpoint, type(exc).__name__, attempt + 1, delay)
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    async def _unlimited(self, callback, args, kwargs, rate_limit_args) -> Any:
+        retries = rate_limit_args or self._max_retries
+        for attempt in range(retries + 1):
+            try:
+                await self._retry_after_event.wait()
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt == retries:
+                    raise
+                await asyncio.sleep(retry_after_seconds(exc) + 0.1)
+        raise AssertionError("unreachable")

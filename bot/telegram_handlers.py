@@ -1,0 +1,334 @@
+"""What the Telegram front end does with each kind of update (participants' side).
+
+Every handler that talks to Rasa first takes its turn in the chat's queue (`ChatGate`), so the
+messages of one chat reach Rasa one at a time and in order while other chats go on.
+Privacy: logs carry the pseudonymous sender id at most, never a chat id or a message text.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import httpx
+from telegram import Update
+from telegram.constants import ChatAction, ChatType
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.identity import sender_id
+from bot.instructions import carry_out
+from bot.rasa_client import BotMessage, RasaClient, RasaUnavailable
+from bot.telegram_flow import ChatBusy, ChatGate
+from bot.telegram_render import CallbackStore, button_title, chosen_text, render_message
+
+log = logging.getLogger(__name__)
+
+FRONTEND_KEY = "tnw_frontend"
+
+# ---------------------------------------------------------------- texts (Dutch, for participants)
+
+WELCOME = (
+    "Hallo! Ik ben de terug-naar-werk-assistent.\n\n"
+    "Ik help je met vragen over weer aan het werk gaan na een lange ziekte. "
+    "Ook werkgevers kunnen hier terecht, bijvoorbeeld over de VOP, de BTOM of jobcoaching. "
+    "Ik kan ook een gesprek regelen met een terug-naar-werk-coördinator van je ziekenfonds.\n\n"
+    "Ik ben een computerprogramma, geen mens.\n\n"
+    "Privacy: ik bewaar geen persoonlijke gegevens zonder het je eerst te vragen. "
+    "Typ /privacy voor meer uitleg.\n\n"
+    "Stel je vraag gewoon in je eigen woorden. Bijvoorbeeld: \"Wat is de VOP?\""
+)
+HELP = (
+    "Zo werkt het:\n"
+    "• Stel je vraag in gewone woorden, bijvoorbeeld \"Wie betaalt een aangepaste werkplek?\"\n"
+    "• Tik op een knop om een keuze te maken.\n"
+    "• Wil je met iemand praten? Typ \"ik wil een coördinator spreken\".\n\n"
+    "Opdrachten:\n"
+    "/start – wat ik kan\n"
+    "/help – deze uitleg\n"
+    "/privacy – wat ik bewaar en hoe je het laat wissen\n"
+    "/stop – stoppen met wat we aan het doen zijn"
+)
+PRIVACY = (
+    "Privacy\n\n"
+    "• Ik ben een computerprogramma. Ik gebruik je naam of nummer van Telegram niet.\n"
+    "• Ons gesprek wordt bewaard onder een code, niet onder je naam. "
+    "Zo begrijp ik je vervolgvragen.\n"
+    "• Voor een afspraak met een coördinator vraag ik eerst je toestemming. "
+    "Pas daarna bewaar ik je naam en hoe we je kunnen bereiken.\n"
+    "• Alleen de coördinator van je afspraak ziet die gegevens.\n\n"
+    "Wil je zien wat we over je bewaren? Typ \"wat weten jullie over mij\".\n"
+    "Wil je alles laten wissen? Typ \"wis mijn gegevens\"."
+)
+STOPPED = "Oké, ik stop hiermee. Je kan altijd opnieuw beginnen met een nieuwe vraag."
+TEXT_ONLY = (
+    "Ik kan alleen tekst lezen. Foto's, stickers, spraakberichten en bestanden begrijp ik niet. "
+    "Typ je vraag gerust in een bericht."
+)
+EDITED = (
+    "Ik zie dat je een bericht hebt aangepast. Aanpassingen lees ik niet. "
+    "Stuur je vraag gerust opnieuw als nieuw bericht."
+)
+UNKNOWN_COMMAND = "Die opdracht ken ik niet. Typ /help om te zien wat ik kan."
+NO_ANSWER = "Daar heb ik even geen antwoord op. Probeer het gerust anders te vragen."
+PLEASE_WAIT = "Even geduld, het duurt wat langer dan normaal. Ik probeer het verder."
+UNAVAILABLE = (
+    "Sorry, het lukt me nu niet om je vraag te verwerken. Probeer het binnen enkele minuten opnieuw. "
+    "Dringend? Bel je ziekenfonds en vraag naar de terug-naar-werk-coördinator."
+)
+TOO_SLOW = (
+    "Sorry, dat duurde te lang. Stuur je vraag gerust nog eens. "
+    "Dringend? Bel je ziekenfonds en vraag naar de terug-naar-werk-coördinator."
+)
+SLOW_DOWN = "Rustig aan, ik ben nog met je vorige berichten bezig. Wacht even op mijn antwoord."
+ALREADY_CHOSEN = "Je hebt hier al een keuze gemaakt."
+BUTTON_EXPIRED = "Deze knop werkt niet meer. Typ je keuze gerust als bericht."
+SOMETHING_WENT_WRONG = "Sorry, er ging iets mis. Probeer het gerust nog eens."
+
+# What /stop sends to Rasa: the `stop` intent (cancels a form; see nlu/domain/booking.yml).
+STOP_PAYLOAD = "/stop"
+TYPING_EVERY = 4.5  # Telegram shows "typing…" for 5 seconds
+
+
+@dataclass
+class FrontEnd:
+    """Everything the handlers share, kept in `application.bot_data[FRONTEND_KEY]`."""
+
+    rasa: RasaClient
+    secret: str
+    tracker_store_url: str
+    gate: ChatGate = field(default_factory=ChatGate)
+    callbacks: CallbackStore = field(default_factory=CallbackStore)
+    rasa_patience: float = 45.0  # seconds to keep retrying while Rasa is down
+    retry_delay: float = 2.0
+    pressed: OrderedDict = field(default_factory=OrderedDict)
+    text_only_every: float = 10.0  # seconds between two "I only read text" answers in a chat
+    text_only_sent: dict = field(default_factory=dict)
+
+    def sender(self, chat_id: int) -> str:
+        return sender_id("telegram", chat_id, self.secret)
+
+    def first_press(self, chat_id: int, message_id: int) -> bool:
+        """True the first time a keyboard of this message is pressed (double taps are ignored)."""
+        key = (chat_id, message_id)
+        if key in self.pressed:
+            return False
+        self.pressed[key] = True
+        while len(self.pressed) > 20_000:
+            self.pressed.popitem(last=False)
+        return True
+
+
+def frontend(context: ContextTypes.DEFAULT_TYPE) -> FrontEnd:
+    return context.application.bot_data[FRONTEND_KEY]
+
+
+# ---------------------------------------------------------------- talking to Rasa
+
+
+async def _keep_typing(bot, chat_id: int, done: asyncio.Event) -> None:
+    """Show "typing…" until `done` is set (Telegram clears it after 5 s, so repeat)."""
+    while True:
+        try:
+            await bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError:
+            pass  # only a hint; never worth failing over
+        try:
+            await asyncio.wait_for(done.wait(), TYPING_EVERY)
+            return
+        except asyncio.TimeoutError:
+            pass
+
+
+async def ask_rasa(fe: FrontEnd, bot, chat_id: int, text: str) -> list[BotMessage] | None:
+    """Rasa's replies, retrying while Rasa is unreachable; None after an apology was sent.
+
+    The user hears "even geduld" once, and an apology when Rasa stays away longer than
+    `rasa_patience`. A timeout is not retried: Rasa may still be handling the message, and
+    sending it again would answer it twice.
+    """
+    sender = fe.sender(chat_id)
+    deadline = time.monotonic() + fe.rasa_patience
+    delay = fe.retry_delay
+    told = False
+    while True:
+        try:
+            return await fe.rasa.send(sender, text)
+        except RasaUnavailable as exc:
+            if isinstance(exc.__cause__, httpx.TimeoutException):
+                log.warning("Rasa timed out for %s", sender)
+                await bot.send_message(chat_id, TOO_SLOW)
+                return None
+            if time.monotonic() + delay > deadline:
+                log.error("Rasa unavailable for %s, giving up: %s", sender, exc)
+                await bot.send_message(chat_id, UNAVAILABLE)
+                return None
+            log.warning("Rasa unavailable for %s (%s), retrying in %.0f s", sender, exc, delay)
+            if not told:
+                told = True
+                await bot.send_message(chat_id, PLEASE_WAIT)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+
+async def deliver(fe: FrontEnd, bot, chat_id: int, messages: list[BotMessage]) -> None:
+    shown = False
+    for message in messages:
+        for text, markup in render_message(message, fe.callbacks):
+            await bot.send_message(chat_id, text, reply_markup=markup)
+            shown = True
+    if not shown and not any(m.custom for m in messages):
+        await bot.send_message(chat_id, NO_ANSWER)
+    for message in messages:
+        if message.custom:
+            await asyncio.to_thread(carry_out, message.custom, fe.sender(chat_id), fe.tracker_store_url)
+
+
+async def converse(fe: FrontEnd, bot, chat_id: int, text: str) -> list[BotMessage] | None:
+    """Send `text` to Rasa with "typing…" shown meanwhile, and the replies to the chat."""
+    done = asyncio.Event()
+    typing = asyncio.create_task(_keep_typing(bot, chat_id, done))
+    try:
+        messages = await ask_rasa(fe, bot, chat_id, text)
+    finally:
+        done.set()
+        # Let a "typing…" still on its way arrive before the answer (it would linger otherwise).
+        try:
+            await asyncio.wait_for(typing, 1.0)
+        except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - only a hint
+            pass
+    if messages is not None:
+        await deliver(fe, bot, chat_id, messages)
+    return messages
+
+
+async def _busy(update: Update, busy: ChatBusy) -> None:
+    """Over the per-chat cap: say so once per burst, drop the rest quietly."""
+    log.info("Chat queue full, update dropped")
+    if update.callback_query is not None:
+        await update.callback_query.answer(SLOW_DOWN)
+    elif busy.first and update.effective_message is not None:
+        await update.effective_message.reply_text(SLOW_DOWN)
+
+
+# ---------------------------------------------------------------- handlers
+
+
+async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(WELCOME)
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(HELP)
+
+
+async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(PRIVACY)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    fe = frontend(context)
+    chat_id = update.effective_chat.id
+    try:
+        async with fe.gate.turn(chat_id):
+            await converse(fe, context.bot, chat_id, update.effective_message.text)
+    except ChatBusy as busy:
+        await _busy(update, busy)
+
+
+async def on_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Cancel whatever Rasa is doing (a form, a question) and confirm."""
+    fe = frontend(context)
+    chat_id = update.effective_chat.id
+    try:
+        async with fe.gate.turn(chat_id):
+            messages = await ask_rasa(fe, context.bot, chat_id, STOP_PAYLOAD)
+            if messages is None:
+                return
+            if any(m.text or m.buttons for m in messages):
+                await deliver(fe, context.bot, chat_id, messages)
+            else:
+                await context.bot.send_message(chat_id, STOPPED)
+    except ChatBusy as busy:
+        await _busy(update, busy)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A keyboard press: answer it, mark the choice in the message, send the payload to Rasa."""
+    fe = frontend(context)
+    query = update.callback_query
+    chat = update.effective_chat
+    message = query.message
+    if chat is None or message is None:
+        await query.answer(BUTTON_EXPIRED)
+        return
+    try:
+        async with fe.gate.turn(chat.id):
+            payload = fe.callbacks.payload_for(query.data or "")
+            if payload is None:  # a long payload from before a restart
+                await query.answer(BUTTON_EXPIRED)
+                try:
+                    await query.edit_message_reply_markup(reply_markup=None)
+                except BadRequest:
+                    pass
+                return
+            if not fe.first_press(chat.id, message.message_id):
+                await query.answer(ALREADY_CHOSEN)
+                return
+            await query.answer()
+            await _mark_choice(query, message)
+            await converse(fe, context.bot, chat.id, payload)
+    except ChatBusy as busy:
+        await _busy(update, busy)
+
+
+async def _mark_choice(query, message) -> None:
+    """Replace the keyboard by "✓ <choice>" (or just remove it when the text would be too long)."""
+    title = button_title(getattr(message, "reply_markup", None), query.data or "")
+    original = getattr(message, "text", None)
+    try:
+        marked = chosen_text(original, title) if (original and title) else None
+        if marked:
+            await query.edit_message_text(marked)
+        else:
+            await query.edit_message_reply_markup(reply_markup=None)
+    except BadRequest:
+        pass  # already edited, or too old to edit: the choice still goes on
+
+
+async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Photos, stickers, voice, files, locations: one kind answer per burst (an album is
+    ten photos), not one per item."""
+    fe = frontend(context)
+    chat_id = update.effective_chat.id
+    now = time.monotonic()
+    if now - fe.text_only_sent.get(chat_id, -1e9) < fe.text_only_every:
+        return
+    fe.text_only_sent[chat_id] = now
+    if len(fe.text_only_sent) > 10_000:
+        fe.text_only_sent.clear()
+    await update.effective_message.reply_text(TEXT_ONLY)
+
+
+async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await context.bot.send_message(update.effective_chat.id, EDITED)
+
+
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(UNKNOWN_COMMAND)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log (pseudonymously) and tell the person something went wrong, instead of silence."""
+    error = context.error
+    fe: FrontEnd | None = context.application.bot_data.get(FRONTEND_KEY)
+    chat = update.effective_chat if isinstance(update, Update) else None
+    who = fe.sender(chat.id) if (fe and chat) else "-"
+    log.error("Handling an update for %s failed: %s", who, type(error).__name__, exc_info=error)
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        try:
+            await context.bot.send_message(chat.id, SOMETHING_WENT_WRONG)
+        except TelegramError:
+            pass

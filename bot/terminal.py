@@ -1,0 +1,105 @@
+"""The terminal chat: the embedded default front end when no Telegram token is set."""
+from __future__ import annotations
+
+import asyncio
+import getpass
+from collections.abc import Callable
+
+from bot.identity import sender_id
+from bot.instructions import carry_out
+from bot.rasa_client import BotMessage, Button, RasaClient, RasaUnavailable
+from tnw.config import Settings
+
+WELCOME = (
+    "Welkom bij de terug-naar-werk-assistent.\n"
+    "Ik ben een computerprogramma, geen mens. Stel je vraag in gewone woorden.\n"
+    "Typ /stop (of druk Ctrl-D) om te stoppen."
+)
+GOODBYE = "Tot ziens!"
+UNAVAILABLE = (
+    "Sorry, de assistent is even niet bereikbaar. Probeer het zo meteen opnieuw. "
+    "Dringend? Bel je ziekenfonds en vraag naar de terug-naar-werk-coördinator."
+)
+NO_ANSWER = "Daar heb ik even geen antwoord op. Probeer het gerust anders te vragen."
+STOP_COMMANDS = {"/stop", "/quit", "/exit"}
+
+
+def terminal_sender_id(secret: str) -> str:
+    """One stable id per operating-system user, so a conversation survives a restart."""
+    return sender_id("terminal", getpass.getuser(), secret)
+
+
+def render(messages: list[BotMessage]) -> tuple[str, list[Button]]:
+    """Text to print and the buttons a number can pick (numbered across all messages)."""
+    lines: list[str] = []
+    buttons: list[Button] = []
+    for message in messages:
+        if message.text:
+            lines.append(f"Assistent: {message.text}")
+        for button in message.buttons:
+            buttons.append(button)
+            lines.append(f"  [{len(buttons)}] {button.title}")
+        if message.image:
+            lines.append(f"  (afbeelding: {message.image})")
+    if buttons:
+        lines.append("  (typ het nummer van je keuze, of schrijf je antwoord)")
+    return "\n".join(lines), buttons
+
+
+def resolve_choice(text: str, buttons: list[Button]) -> str:
+    """A number picks a button's payload; anything else is sent as typed."""
+    if text.isdigit() and 1 <= int(text) <= len(buttons):
+        return buttons[int(text) - 1].payload
+    return text
+
+
+async def chat(
+    client: RasaClient,
+    sender: str,
+    *,
+    read: Callable[[str], str] = input,
+    write: Callable[[str], None] = print,
+    on_instruction: Callable[[dict], None] = lambda _instruction: None,
+) -> None:
+    write(WELCOME)
+    buttons: list[Button] = []
+    while True:
+        try:
+            # Blocking on purpose: nothing else runs in this loop, and Ctrl-C then interrupts
+            # input() directly instead of leaving a reader thread behind.
+            line = read("Jij: ")
+        except (EOFError, KeyboardInterrupt):
+            break
+        text = line.strip()
+        if not text:
+            continue
+        if text.lower() in STOP_COMMANDS:
+            break
+        try:
+            messages = await client.send(sender, resolve_choice(text, buttons))
+        except RasaUnavailable:
+            write(UNAVAILABLE)
+            continue
+        output, buttons = render(messages)
+        write(output or f"Assistent: {NO_ANSWER}")
+        for message in messages:
+            if message.custom:
+                on_instruction(message.custom)
+    write(GOODBYE)
+
+
+def run_terminal_chat(settings: Settings) -> None:
+    sender = terminal_sender_id(settings.sender_secret)
+
+    async def main() -> None:
+        async with RasaClient(settings.rasa_url, timeout=settings.rasa_timeout) as client:
+            await chat(
+                client,
+                sender,
+                on_instruction=lambda instruction: carry_out(instruction, sender, settings.tracker_store_url),
+            )
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        print(f"\n{GOODBYE}")

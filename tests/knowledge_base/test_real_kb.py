@@ -1,0 +1,82 @@
+"""The real documents with the real model (index built once per session).
+
+The questions here are written for the tests (not taken from the evaluation sets): each names
+its measure or its core subject plainly.
+"""
+from __future__ import annotations
+
+import pytest
+
+from knowledge_base.documents import SECTION_KEYS
+from knowledge_base.search import KnowledgeBase
+
+
+@pytest.mark.parametrize(
+    ("question", "role", "doc_id"),
+    [
+        ("Wat is BTOM precies?", None, "btom"),
+        ("Hoe vraag ik progressieve werkhervatting aan bij de adviserend arts?", "participant",
+         "progressieve_werkhervatting"),
+        ("Wat doet een jobcoach op de werkvloer?", "employer", "jobcoaching"),
+        ("Wat is arbeidszorg?", "participant", "arbeidszorg"),
+        ("Loopt onze Vlaamse ondersteuningspremie nog door?", "employer", "vop"),
+    ],
+)
+def test_known_question_finds_its_document(real_kb, question, role, doc_id):
+    hits = real_kb.search(question, role=role)
+    assert hits[0].doc_id == doc_id
+    assert all(0.0 <= h.confidence <= 1.0 for h in hits)
+
+
+@pytest.mark.parametrize(
+    ("question", "doc_id", "section"),
+    [
+        ("Hoe vraag ik jobcoaching aan?", "jobcoaching", "apply"),
+        ("Hoeveel bedraagt de premie individueel maatwerk?", "individueel_maatwerk", "amount"),
+        ("Bij wie kan ik terecht voor een re-integratietraject?", "reintegratietraject", "contact"),
+        ("Voor wie is jobcoaching bedoeld?", "jobcoaching", "who"),
+    ],
+)
+def test_question_words_choose_the_section(real_kb, question, doc_id, section):
+    hit = real_kb.search(question)[0]
+    assert (hit.doc_id, hit.section_key) == (doc_id, section)
+
+
+def test_real_kb_is_complete(real_kb):
+    assert set(real_kb.documents) >= {"vop", "btom", "jobcoaching", "tnw_coordinator"}
+    assert len(real_kb.chunks) == len(real_kb.documents) * len(SECTION_KEYS)
+    assert real_kb.embedder.identity["path"].endswith("model")
+
+
+def test_off_topic_question_is_less_confident(real_kb):
+    clear = real_kb.search("Hoe vraag ik BTOM aan bij VDAB?")[0]
+    off_topic = real_kb.search("Wat is het beste recept voor appeltaart met kaneel?")
+    assert clear.confidence > 0.5
+    assert not off_topic or off_topic[0].confidence < clear.confidence
+
+
+def test_section_and_measure_narrow_the_answer(real_kb):
+    hit = real_kb.search("Hoe lang duurt het?", measure="vop", section="amount")[0]
+    assert (hit.doc_id, hit.section_key) == ("vop", "amount")
+
+
+def test_persisted_real_index_reloads_without_rebuild(real_kb):
+    class NoEncoding:
+        """The real embedder for queries, but building (encoding documents) is forbidden."""
+
+        identity = real_kb.embedder.identity
+
+        def encode(self, *args, **kwargs):
+            raise AssertionError("documents were re-encoded")
+
+        def encode_query(self, text):
+            return real_kb.embedder.encode_query(text)
+
+    reloaded = KnowledgeBase.load(documents_dir=real_kb.documents["vop"].path.parent,
+                                  index_dir=real_kb.test_index_dir, model=NoEncoding())
+    assert not reloaded.built
+    assert reloaded.index.fingerprint == real_kb.index.fingerprint
+    query = "Wat is BTOM precies?"
+    assert [(h.doc_id, h.section_key) for h in reloaded.search(query)] == [
+        (h.doc_id, h.section_key) for h in real_kb.search(query)
+    ]

@@ -1,0 +1,171 @@
+"""End to end: fake Bot API → real PTB front end → real Rasa server → real action server.
+
+The stack starts once for the module (~1 minute); each test starts its own fake Bot API and
+front end in the test's event loop (milliseconds).
+"""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+
+import pytest
+
+from actions.formatting import one_message
+from actions.knowledge import documents
+from bot import telegram_handlers as h
+from bot.rasa_client import RasaClient
+from tests.telegram.conftest import fast_options, running_frontend
+from tests.telegram.fake_bot_api import TOKEN
+from tests.telegram.stack_support import start_stack
+
+pytestmark = pytest.mark.integration
+
+COORDINATOR_CHAT = 7001  # the demo CM coordinator (Oost- en West-Vlaanderen)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as patch:
+        with start_stack(patch, tmp_path_factory.mktemp("tg-stack"),
+                         coordinator_chats={"CM": COORDINATOR_CHAT}) as (settings, group):
+            yield settings, group
+
+
+@pytest.fixture
+def e2e_settings(stack, fake_api):
+    settings, _ = stack
+    return dataclasses.replace(settings, telegram_bot_token=TOKEN, telegram_api_base_url=fake_api.base_url)
+
+
+def rasa_client(settings) -> RasaClient:
+    return RasaClient(settings.rasa_url, timeout=60)
+
+
+async def ask(api, chat: int, text: str, replies_before: int, timeout: float = 60) -> list[str]:
+    await api.send_text(chat, text)
+    texts = await api.wait_for_texts(chat, replies_before + 1, timeout)
+    await asyncio.sleep(0.3)  # a reply may come in several messages
+    return api.sent_texts(chat)[replies_before:]
+
+
+async def test_knowledge_question_and_follow_up(e2e_settings, fake_api):
+    chat = 5001
+    async with running_frontend(e2e_settings, rasa_client(e2e_settings)):
+        first = await ask(fake_api, chat, "wat is de VOP?", 0)
+        vop = documents()["vop"]
+        assert one_message(vop.section("what").text)[:200] in "\n".join(first)
+        follow_up = await ask(fake_api, chat, "hoe vraag ik dat aan?", len(fake_api.sent_texts(chat)))
+    assert "WSE" in "\n".join(follow_up) or "aanvragen" in "\n".join(follow_up).lower()
+    assert fake_api.calls_of("sendChatAction", chat)
+
+
+async def test_button_press_goes_to_rasa_and_marks_the_choice(e2e_settings, fake_api):
+    chat = 5002
+    async with running_frontend(e2e_settings, rasa_client(e2e_settings)):
+        await ask(fake_api, chat, "wat is de VOP?", 0)
+        answer = [m for m in fake_api.bot_messages(chat) if m.reply_markup][-1]
+        buttons = [row[0] for row in answer.reply_markup["inline_keyboard"]]
+        assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
+        before = len(fake_api.sent_texts(chat))
+        await fake_api.press_button(chat, answer.message_id, buttons[0]["callback_data"])
+        await fake_api.wait_for_texts(chat, before + 1, 60)
+        assert answer.text.endswith(f"✓ {buttons[0]['text']}") and answer.reply_markup is None
+        assert fake_api.calls_of("answerCallbackQuery")
+
+        # A payload Rasa reads as an intent with an entity, skipping NLU.
+        before = len(fake_api.sent_texts(chat))
+        await fake_api.press_button(chat, answer.message_id - 0, '/ask_measure{"measure": "btom"}')
+        await fake_api.wait_for(lambda: len(fake_api.calls_of("answerCallbackQuery")) >= 2, 10)
+    # The second press on an already used keyboard is ignored (double tap protection) ...
+    assert len(fake_api.sent_texts(chat)) == before
+    # ... so press it on a fresh message instead.
+    async with running_frontend(e2e_settings, rasa_client(e2e_settings)):
+        await ask(fake_api, chat, "hallo", len(fake_api.sent_texts(chat)))
+        fresh = fake_api.bot_messages(chat)[-1]
+        before = len(fake_api.sent_texts(chat))
+        await fake_api.press_button(chat, fresh.message_id, '/ask_measure{"measure": "btom"}')
+        texts = await fake_api.wait_for_texts(chat, before + 1, 60)
+    btom = documents()["btom"]
+    assert btom.title.split()[0] in "\n".join(texts[before:])
+
+
+async def test_non_text_message(e2e_settings, fake_api):
+    chat = 5003
+    async with running_frontend(e2e_settings, rasa_client(e2e_settings)):
+        await fake_api.send_sticker(chat)
+        assert await fake_api.wait_for_texts(chat, 1, 10) == [h.TEXT_ONLY]
+
+
+async def test_a_5000_character_message(e2e_settings, fake_api):
+    chat = 5004
+    text = ("Ik ben al lang ziek en wil graag terug aan het werk, maar mijn werkgever twijfelt. " * 60)[:5000]
+    async with running_frontend(e2e_settings, rasa_client(e2e_settings)):
+        replies = await ask(fake_api, chat, text, 0, timeout=90)
+        assert replies and all(len(r) <= 4096 for r in replies)
+        # The conversation goes on normally afterwards: nothing stuck, nothing lost.
+        after = await ask(fake_api, chat, "wat is jobcoaching?", len(fake_api.sent_texts(chat)))
+    assert "jobcoach" in "\n".join(after).lower()
+
+
+async def test_429_from_send_message_is_retried(e2e_settings, fake_api):
+    chat = 5005
+    fake_api.fail("sendMessage", 429, retry_after=1)
+    async with running_frontend(e2e_settings, rasa_client(e2e_settings)):
+        replies = await ask(fake_api, chat, "hallo", 0)
+    assert "Waarmee kan ik je helpen?" in "\n".join(replies)
+    assert [c.ok for c in fake_api.calls_of("sendMessage", chat)][:2] == [False, True]
+
+
+async def test_rasa_killed_and_restarted(stack, e2e_settings, fake_api):
+    chat = 5006
+    _, group = stack
+    rasa_server = next(p for p in group.processes if p.name == "Rasa server")
+    options = fast_options(rasa_patience=240)
+    async with running_frontend(e2e_settings, rasa_client(e2e_settings), options=options, retry_delay=2):
+        await ask(fake_api, chat, "hallo", 0)
+        rasa_server.stop()
+        started = time.monotonic()
+        await fake_api.send_text(chat, "wat is de VOP?")
+        texts = await fake_api.wait_for_texts(chat, 2, 30)
+        assert texts[-1] == h.PLEASE_WAIT
+        await asyncio.to_thread(rasa_server.start)
+        await asyncio.to_thread(rasa_server.wait_ready, 240)
+        # The message sent while Rasa was down is answered once it is back: not lost.
+        texts = await fake_api.wait_for_texts(chat, 3, 120)
+        assert "VOP" in texts[2], texts
+        restart_seconds = time.monotonic() - started
+        again = await ask(fake_api, chat, "dank je", len(texts))
+    assert again and h.UNAVAILABLE not in again
+    print(f"Rasa restart answered after {restart_seconds:.0f} s")
+
+
+async def test_booking_notifies_the_coordinator(stack, e2e_settings, fake_api):
+    """Participant books an intake (consent first); the coordinator gets the outbox message."""
+    chat = 5007
+    async with running_frontend(e2e_settings, rasa_client(e2e_settings),
+                                options=fast_options(outbox_interval=0.5, rasa_patience=30)):
+        await ask(fake_api, chat, "ik wil een gesprek met een coördinator plannen", 0)
+        answers = {"naam": "Jan Testmans", "bereiken": "0470 12 34 56", "postcode": "9000",
+                   "waarover": "Ik wil na mijn burn-out terug aan het werk."}
+        prefer = ("ja, dat is goed", "werknemer", "ik ben", "cm", "ja")
+        for _ in range(14):
+            if fake_api.sent_texts(COORDINATOR_CHAT):
+                break
+            last = fake_api.bot_messages(chat)[-1]
+            before = len(fake_api.sent_texts(chat))
+            if last.reply_markup:
+                buttons = [row[0] for row in last.reply_markup["inline_keyboard"]]
+                choice = next((b for p in prefer for b in buttons if b["text"].lower().startswith(p)), buttons[0])
+                await fake_api.press_button(chat, last.message_id, choice["callback_data"])
+            else:
+                key = next((k for k in answers if k in (last.text or "").lower()), None)
+                if key is None:
+                    break
+                await fake_api.send_text(chat, answers[key])
+            await fake_api.wait_for_texts(chat, before + 1, 60)
+            await asyncio.sleep(0.5)
+        if not any("Hoe kan de coördinator je bereiken" in t for t in fake_api.sent_texts(chat)):
+            pytest.xfail("the booking form is not in the trained model yet (booking engineer's nlu work)")
+        notes = await fake_api.wait_for_texts(COORDINATOR_CHAT, 1, 30)
+    assert "Nieuwe intake" in notes[0] and "Jan Testmans" in notes[0]

@@ -1,0 +1,1 @@
+"""tnw-assistent: orchestration, configuration and the `tnw` command line."""

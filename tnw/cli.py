@@ -1,0 +1,115 @@
+"""The `tnw` command line: one entry point for every task the Makefile and operators run."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from tnw import engine
+from tnw.config import load_settings
+from tnw.processes import StartupError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """tnw-assistent: Dutch return-to-work assistant (Rasa + knowledge base + Telegram).
+
+    Settings come from environment variables or a `.env` file (see .env.example).
+    Data, models and logs live under TNW_DATA_DIR (default: ./var).
+    """
+
+
+def _fail(message: str) -> None:
+    click.secho(message, fg="red", err=True)
+    sys.exit(1)
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Train even when the model is up to date.")
+def train(force: bool) -> None:
+    """Train the Rasa model if the training data or config changed (otherwise reuse it)."""
+    settings = load_settings()
+    try:
+        engine.train(settings, force=force, echo=click.echo)
+    except engine.TrainingError as exc:
+        _fail(str(exc))
+
+
+@main.command()
+def validate() -> None:
+    """Check the Rasa domain and training data; warnings count as errors."""
+    settings = load_settings()
+    ok, log_path = engine.validate(settings)
+    if not ok:
+        _fail(f"The training data has errors or warnings. Log: {log_path}")
+    click.echo("Training data and domain are valid.")
+
+
+@main.command()
+def run() -> None:
+    """Start everything: train if needed, then the action server, the Rasa server and a front end.
+
+    With TELEGRAM_BOT_TOKEN set the Telegram bot runs; otherwise a chat opens in this
+    terminal. Ctrl-C stops all processes.
+    """
+    from tnw.prepare import prepare
+    from tnw.stack import backend
+
+    settings = load_settings()
+    try:
+        model = prepare(settings, echo=click.echo)
+        click.echo("Starting the action server and the Rasa server ...")
+        with backend(settings, model):
+            click.echo(f"Ready. Logs: {settings.logs_dir}")
+            _run_front_end(settings)
+    except (engine.TrainingError, StartupError) as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        click.echo("\nStopped.")
+
+
+def _run_front_end(settings) -> None:
+    if settings.telegram_bot_token:
+        from bot.telegram_app import run_telegram
+
+        run_telegram(settings)
+    else:
+        from bot.terminal import run_terminal_chat
+
+        run_terminal_chat(settings)
+
+
+@main.command()
+def chat() -> None:
+    """Chat in this terminal with an already running Rasa server (see `tnw run`)."""
+    from bot.terminal import run_terminal_chat
+
+    settings = load_settings()
+    run_terminal_chat(settings)
+
+
+@main.command()
+def telegram() -> None:
+    """Run only the Telegram front end against an already running Rasa server."""
+    from bot.telegram_app import run_telegram
+
+    settings = load_settings()
+    if not settings.telegram_bot_token:
+        _fail("TELEGRAM_BOT_TOKEN is not set.")
+    run_telegram(settings)
+
+
+def _register_subcommands() -> None:
+    """Each package brings its own commands; they are wired here in one place."""
+    from intake.cli import register as register_intake
+    from knowledge_base.cli import eval_command, kb
+
+    main.add_command(kb)
+    main.add_command(eval_command)
+    register_intake(main)
+
+
+_register_subcommands()
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""The Rasa engine: where it is installed, when to train, and how to run its server.
+
+Rasa lives in its own virtual environment (.venv/engine); everything here talks to it through
+its command line, the way an operator would.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tarfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from tnw.config import Settings
+from tnw.processes import tail
+
+# What a trained model depends on: change any of these and the model is retrained.
+TRAINING_INPUTS = ("config.yml", "nlu/domain", "nlu/data", "requirements/engine.lock")
+MODEL_PREFIX = "tnw-"
+
+
+class TrainingError(RuntimeError):
+    """`rasa train` failed; the message names its log file."""
+
+
+def rasa_executable(settings: Settings) -> Path:
+    override = os.environ.get("TNW_RASA_BIN")
+    return Path(override) if override else settings.project_dir / ".venv" / "engine" / "bin" / "rasa"
+
+
+def engine_env(settings: Settings) -> dict[str, str]:
+    """Environment for every Rasa process: quiet, offline, and our endpoint settings."""
+    return {
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONWARNINGS": "ignore",
+        # Rasa's training cache would otherwise land in ./.rasa of whatever folder we run from.
+        "RASA_CACHE_DIRECTORY": str(settings.models_dir / "cache"),
+        "TNW_ACTION_ENDPOINT": settings.action_server_url,
+        "TNW_TRACKER_STORE_URL": settings.tracker_store_url,
+    }
+
+
+def _training_files(project_dir: Path) -> Iterable[Path]:
+    for name in TRAINING_INPUTS:
+        path = project_dir / name
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file())
+        elif path.exists():
+            yield path
+
+
+def training_fingerprint(project_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in _training_files(project_dir):
+        digest.update(str(path.relative_to(project_dir)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def model_path(settings: Settings) -> Path:
+    return settings.models_dir / f"{MODEL_PREFIX}{training_fingerprint(settings.project_dir)}.tar.gz"
+
+
+def is_valid_model(path: Path) -> bool:
+    """A model is usable when its archive reads completely and holds Rasa's metadata."""
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            names = archive.getnames()
+    except (OSError, tarfile.TarError, EOFError):
+        return False
+    return any(name.endswith("metadata.json") for name in names)
+
+
+def _run_logged(command: list[str], log_path: Path, settings: Settings) -> int:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "wb") as log:
+        completed = subprocess.run(
+            command,
+            cwd=settings.project_dir,
+            env={**os.environ, **engine_env(settings)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    return completed.returncode
+
+
+def train(settings: Settings, *, force: bool = False, echo: Callable[[str], None] = print) -> Path:
+    """Return a usable model for the current training data, training only when needed.
+
+    A missing, partial or corrupt model file is removed and trained again.
+    """
+    target = model_path(settings)
+    if not force and target.exists():
+        if is_valid_model(target):
+            echo(f"Model is up to date: {target}")
+            return target
+        echo(f"Model {target} is damaged; training it again.")
+    target.unlink(missing_ok=True)
+
+    # Train into a scratch folder and move the result in place, so an interrupted
+    # training never leaves a half-written model where a server would load it.
+    scratch = settings.models_dir / ".training"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    log_path = settings.logs_dir / "train.log"
+    echo(f"Training the Rasa model (log: {log_path}) ...")
+    started = time.monotonic()
+    code = _run_logged(
+        [
+            str(rasa_executable(settings)), "train",
+            "--domain", "nlu/domain", "--data", "nlu/data", "--config", "config.yml",
+            "--out", str(scratch), "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+        ],
+        log_path,
+        settings,
+    )
+    produced = scratch / target.name
+    if code != 0 or not is_valid_model(produced):
+        raise TrainingError(f"Training failed (exit code {code}). Log: {log_path}\n{tail(log_path)}")
+    os.replace(produced, target)
+    shutil.rmtree(scratch, ignore_errors=True)
+    for old in settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    echo(f"Trained in {time.monotonic() - started:.0f} s: {target}")
+    return target
+
+
+def validate(settings: Settings) -> tuple[bool, Path]:
+    """Run `rasa data validate`, failing on warnings too; return (ok, log path)."""
+    log_path = settings.logs_dir / "validate.log"
+    code = _run_logged(
+        [
+            str(rasa_executable(settings)), "data", "validate", "--fail-on-warnings",
+            "--domain", "nlu/domain", "--data", "nlu/data", "--config", "config.yml",
+        ],
+        log_path,
+        settings,
+    )
+    return code == 0, log_path
+
+
+def server_command(settings: Settings, model: Path) -> list[str]:
+    return [
+        str(rasa_executable(settings)), "run",
+        "--model", str(model),
+        "--endpoints", "endpoints.yml",
+        "--credentials", "credentials.yml",
+        "--interface", settings.rasa_host,
+        "--port", str(settings.rasa_port),
+        "--enable-api",
+        "--auth-token", settings.rasa_auth_token,
+    ]

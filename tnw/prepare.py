@@ -1,0 +1,38 @@
+"""Everything `tnw run` builds before the servers start, each step skipped when up to date."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tnw import engine
+from tnw.config import Settings
+
+
+def prepare_database(settings: Settings, echo: Callable[[str], None] = print) -> None:
+    """Migrate the intake database; in the embedded default also add demo coordinators and slots."""
+    from intake.db import session_factory, upgrade
+    from intake.seed import seed_demo_data
+
+    upgrade(settings.database_url)
+    if settings.demo_data:
+        with session_factory(settings.database_url)() as session:
+            created = seed_demo_data(session)
+        echo(f"Demo coordinators ready ({created['slots']} new slots).")
+
+
+def prepare_index(settings: Settings, echo: Callable[[str], None] = print) -> None:
+    """Build the search index when documents, model or settings changed (otherwise just load it)."""
+    from knowledge_base.search import KnowledgeBase
+
+    started = time.monotonic()
+    knowledge_base = KnowledgeBase.load(settings, show_progress=True)
+    echo(f"Knowledge base ready: {len(knowledge_base.documents)} documents ({time.monotonic() - started:.1f} s).")
+
+
+def prepare(settings: Settings, echo: Callable[[str], None] = print) -> Path:
+    """Model, database and index; returns the model to serve."""
+    model = engine.train(settings, echo=echo)
+    prepare_database(settings, echo)
+    prepare_index(settings, echo)
+    return model
