@@ -116,7 +116,8 @@ def read_question(tracker: Tracker) -> Question:
         text="" if raw.startswith("/") else raw.strip(),
         entity_measure=entity if entity in documents() else None,
         slot_measure=tracker.get_slot("measure") if tracker.get_slot("measure") in documents() else None,
-        role=tracker.get_slot("role"),
+        # The role slot is filled from DIET entities, which can be a stray word ("ik").
+        role=tracker.get_slot("role") if tracker.get_slot("role") in ROLE_NOTED else None,
         misses=int(tracker.get_slot("kb_misses") or 0),
         role_asked=bool(tracker.get_slot("role_asked")),
     )

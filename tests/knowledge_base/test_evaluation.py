@@ -92,6 +92,18 @@ def test_direct_metric_functions():
     assert (metrics["accuracy"], metrics["macro_f1"], metrics["n"]) == (1.0, 1.0, 1)
 
 
+def test_booking_sub_intents_count_as_book_intake_but_other_labels_do_not():
+    questions = [
+        Question("p", "3500 hasselt", "participant", "book_intake", "none"),
+        Question("q", "mijn afspraak?", "participant", "book_intake", "none"),
+        Question("r", "afspraak maken", "participant", "book_intake", "none"),
+    ]
+    metrics = intent_metrics(questions, {"p": "inform", "q": "my_appointment", "r": "ask_measure"})
+    assert metrics["accuracy"] == pytest.approx(2 / 3)
+    # the miss keeps the fine-grained prediction; a mapped one is no miss
+    assert metrics["misses"] == [{"id": "r", "expected": "book_intake", "got": "ask_measure"}]
+
+
 def test_without_parser_intent_metrics_are_null():
     report = evaluate(QUESTIONS, {"hybrid": fake_ranker, "bm25": fake_ranker, "dense": fake_ranker}, None)
     assert report["intent"] is None and report["out_of_scope"] is None

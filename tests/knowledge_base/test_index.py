@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from kb_testdocs import write_doc
+from kb_testdocs import FakeEmbedder, write_doc
 from knowledge_base.index import SearchConfig, compute_fingerprint
 from knowledge_base.search import KnowledgeBase
 
@@ -53,7 +53,6 @@ def test_changed_document_triggers_rebuild(docs_dir, tmp_path, fake_embedder):
 
 
 def test_added_document_model_or_settings_change_triggers_rebuild(docs_dir, tmp_path, fake_embedder):
-    from conftest import FakeEmbedder
 
     index_dir = tmp_path / "index"
     _load(docs_dir, index_dir, fake_embedder)
