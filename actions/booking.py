@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from actions.booking_helpers import (
+    is_new_answer,
     ALREADY_YOURS, ASK_CANCEL, BOOK_BUTTON, BUTTON_EXPIRED, CANCEL_BUTTON, CANCEL_KEPT, CANCELLED,
     CONSENT_BUTTONS, CONSENT_KNOWN, CONSENT_QUESTION, CONSENT_REFUSED, CONTACT, DB_PROBLEM,
     EMPLOYER_BUTTONS, EMPLOYER_TEXT, FIELD_NL, FORM_NAME, FORM_SLOTS, FORM_STOPPED,
@@ -198,6 +199,8 @@ class ValidateIntakeForm(FormValidationAction):
     # -- extraction (custom mappings)
 
     def _extract(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        if not is_new_answer(tracker.events):
+            return {}
         message = tracker.latest_message or {}
         text = message_text(message)
         requested = tracker.get_slot("requested_slot")
@@ -214,7 +217,7 @@ class ValidateIntakeForm(FormValidationAction):
                 return {slot: filled[slot]}  # counts as handled: the form asks its question again
             dispatcher.utter_message(text=f"Oké, ik heb je {FIELD_NL[slot]} aangepast: {show_value(slot, value)}.")
             return {slot: value}
-        if slot != requested or tracker.latest_action_name not in (None, "action_listen"):
+        if slot != requested:
             return {}
         value = extract_for_slot(slot, text, message_intent(message), message.get("entities") or [])
         return {} if value is None else {slot: value}

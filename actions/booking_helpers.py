@@ -209,6 +209,21 @@ def find_correction(text: str, requested: str | None, filled: dict[str, object])
     return None
 
 
+def is_new_answer(events: list[dict]) -> bool:
+    """Whether the latest user message is still unhandled, so the form may take it as an answer.
+
+    Rasa's form hands its validation action a tracker that ends with the form's own action. The
+    message is new when no other action (an answer to a question, say) ran after it; otherwise
+    the form is only asking its question again and must not take that message a second time.
+    """
+    for event in reversed(events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action" and event.get("name") not in ("action_listen", FORM_NAME):
+            return False
+    return False
+
+
 def extract_for_slot(slot: str, text: str, intent: str, entities: list[dict] | None = None) -> str | None:
     """The raw value for the slot that was asked, or None to let the rules handle the message."""
     if not text or intent in EXIT_INTENTS or intent in OTHER_FLOW_INTENTS:

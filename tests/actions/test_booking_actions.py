@@ -31,10 +31,10 @@ FORM_VALUES = {
 
 
 def tracker(text="", intent="inform", *, entities=(), slots=None, sender=SENDER,
-            active_loop=None, latest_action="action_listen") -> Tracker:
+            active_loop=None, latest_action="action_listen", events=()) -> Tracker:
     message = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": list(entities)}
     loop = {"name": active_loop} if active_loop else {}
-    return Tracker(sender, dict(slots or {}), message, [], False, None, loop, latest_action)
+    return Tracker(sender, dict(slots or {}), message, list(events), False, None, loop, latest_action)
 
 
 def run(action, t, domain=None):
@@ -300,7 +300,15 @@ def form_tracker(text, intent="inform", requested=h.NAME, filled=None, entities=
     slots = {s: None for s in h.FORM_SLOTS}
     slots.update(filled or {})
     slots["requested_slot"] = requested
-    return tracker(text, intent, entities=entities, slots=slots, active_loop=h.FORM_NAME, latest_action=latest)
+    # The events as Rasa's form hands them to its validation action: the user's message, any
+    # action that already handled it, then the form's own action last.
+    events = [{"event": "action", "name": "action_listen"}, {"event": "user", "text": text}]
+    if latest != "action_listen":
+        events += [{"event": "action", "name": latest}, {"event": "bot", "text": "..."}]
+    events += [{"event": "slot", "name": "requested_slot", "value": requested},
+               {"event": "action", "name": h.FORM_NAME}]
+    return tracker(text, intent, entities=entities, slots=slots, active_loop=h.FORM_NAME,
+                   latest_action=h.FORM_NAME, events=events)
 
 
 def test_form_fills_the_asked_slot_and_asks_the_next(domain):
@@ -325,6 +333,16 @@ def test_form_lets_a_question_through_so_the_rules_answer_it(domain):
 def test_form_does_not_extract_again_when_coming_back_after_a_question(domain):
     _, _, events = run(ValidateIntakeForm(), form_tracker("Jan", latest="action_answer_kb"), domain)
     assert events == []
+
+
+def test_a_new_answer_is_recognised_in_the_tracker_rasa_sends():
+    fresh = form_tracker("Jan Peeters").events
+    assert h.is_new_answer(fresh)
+    assert not h.is_new_answer(form_tracker("Jan Peeters", latest="action_answer_kb").events)
+    # right after consent the form asks its first question: "/affirm" is not a name
+    assert not h.is_new_answer([{"event": "user", "text": "/affirm"},
+                                {"event": "action", "name": "action_give_consent"},
+                                {"event": "action", "name": h.FORM_NAME}])
 
 
 def test_form_takes_a_correction_and_asks_its_question_again(domain):
