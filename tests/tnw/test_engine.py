@@ -46,7 +46,10 @@ def test_fingerprint_changes_with_training_data_only(project):
 
 def test_fingerprint_changes_with_config(project):
     before = engine.training_fingerprint(project)
-    (project / "config.yml").write_text((project / "config.yml").read_text().replace("epochs: 100", "epochs: 99"))
+    config = project / "config.yml"
+    text = config.read_text()
+    assert "epochs: 80" in text
+    config.write_text(text.replace("epochs: 80", "epochs: 79", 1))
     assert engine.training_fingerprint(project) != before
 
 
