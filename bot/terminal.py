@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import signal
+import threading
 from collections.abc import Callable
 
 from bot.identity import sender_id
@@ -92,6 +94,10 @@ def run_terminal_chat(settings: Settings) -> None:
     sender = terminal_sender_id(settings.sender_secret)
 
     async def main() -> None:
+        if threading.current_thread() is threading.main_thread():
+            # asyncio.run() turns a first Ctrl-C into a task cancellation, which a blocking
+            # input() never notices; Python's default handler interrupts input() at once.
+            signal.signal(signal.SIGINT, signal.default_int_handler)
         async with RasaClient(settings.rasa_url, timeout=settings.rasa_timeout) as client:
             await chat(
                 client,

@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+
 from bot.rasa_client import BotMessage, Button, RasaUnavailable
 from bot.terminal import GOODBYE, UNAVAILABLE, WELCOME, chat, render, resolve_choice, terminal_sender_id
 
@@ -73,3 +79,24 @@ async def test_instructions_from_the_assistant_are_carried_out_not_printed():
     await chat(rasa, "s", read=scripted(["ja, wis alles"]), write=out.append, on_instruction=instructions.append)
     assert instructions == [{"tnw_delete_conversation": True}]
     assert "tnw_delete_conversation" not in "\n".join(out)
+
+
+def test_one_ctrl_c_ends_the_terminal_chat(tmp_path):
+    """The chat waits in input(); a single SIGINT must end it (no Rasa server needed for that)."""
+    env = {**os.environ, "TNW_DATA_DIR": str(tmp_path / "var"), "TNW_RASA_PORT": "9"}
+    code = "from tnw.config import load_settings; from bot.terminal import run_terminal_chat; " \
+           "run_terminal_chat(load_settings())"
+    process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        deadline = time.monotonic() + 20
+        seen = ""
+        while "Typ /stop" not in seen and time.monotonic() < deadline:
+            seen += process.stdout.readline()
+        time.sleep(0.5)  # now blocked in input()
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=10)  # stdin stays open: only the signal can end the chat
+        out = process.stdout.read()
+    finally:
+        process.kill()
+    assert GOODBYE in out
