@@ -52,7 +52,11 @@ def _exit_on_signal(signum: int, _frame) -> None:
 
 
 def _die_with_parent() -> None:
-    """Ask Linux to SIGTERM the child when the parent dies, even if the parent is killed."""
+    """Ask Linux to SIGTERM the child when the parent dies, even if the parent is killed.
+
+    Linux ties this to the *thread* that spawned the child: start servers from a long-lived
+    thread (the main one), never from a short-lived worker thread.
+    """
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)

@@ -129,7 +129,9 @@ async def test_rasa_killed_and_restarted(stack, e2e_settings, fake_api):
         await fake_api.send_text(chat, "wat is de VOP?")
         texts = await fake_api.wait_for_texts(chat, 2, 30)
         assert texts[-1] == h.PLEASE_WAIT
-        await asyncio.to_thread(rasa_server.start)
+        # Started from this (the main) thread: the child's parent-death signal is tied to the
+        # thread that spawns it, and a worker thread of to_thread() ends with this test's loop.
+        rasa_server.start()
         await asyncio.to_thread(rasa_server.wait_ready, 240)
         # The message sent while Rasa was down is answered once it is back: not lost.
         texts = await fake_api.wait_for_texts(chat, 3, 120)
