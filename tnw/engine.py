@@ -157,5 +157,7 @@ def server_command(settings: Settings, model: Path) -> list[str]:
         "--interface", settings.rasa_host,
         "--port", str(settings.rasa_port),
         "--enable-api",
-        "--auth-token", settings.rasa_auth_token,
+        # One argument with "=": a generated token may start with "-", which argparse would
+        # otherwise take for an option (seen in CI: "--auth-token: expected one argument").
+        f"--auth-token={settings.rasa_auth_token}",
     ]

@@ -132,6 +132,19 @@ def test_failed_training_names_its_log(fake_rasa, tmp_path, monkeypatch):
 
 def test_server_command_requires_token_and_binds_locally(settings):
     command = engine.server_command(settings, settings.models_dir / "m.tar.gz")
-    assert command[command.index("--auth-token") + 1] == settings.rasa_auth_token
+    assert f"--auth-token={settings.rasa_auth_token}" in command
     assert command[command.index("--interface") + 1] == "127.0.0.1"
     assert "--enable-api" in command
+
+
+def test_a_token_starting_with_a_dash_reaches_rasa_intact(settings):
+    """Rasa parses its command line with argparse; "-t TOKEN" broke when TOKEN began with "-"."""
+    import argparse
+    import dataclasses
+
+    dashed = dataclasses.replace(settings, rasa_auth_token="-Xy_z0")
+    command = engine.server_command(dashed, settings.models_dir / "m.tar.gz")
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-t", "--auth-token")
+    known, _ = parser.parse_known_args(command[2:])
+    assert known.auth_token == "-Xy_z0"
