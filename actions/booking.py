@@ -23,7 +23,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from actions.booking_helpers import (
-    is_new_answer,
     ALREADY_YOURS, ASK_CANCEL, BOOK_BUTTON, BUTTON_EXPIRED, CANCEL_BUTTON, CANCEL_KEPT, CANCELLED,
     CONSENT_BUTTONS, CONSENT_KNOWN, CONSENT_QUESTION, CONSENT_REFUSED, CONTACT, DB_PROBLEM,
     EMPLOYER_BUTTONS, EMPLOYER_TEXT, FIELD_NL, FORM_NAME, FORM_SLOTS, FORM_STOPPED,
@@ -31,9 +30,10 @@ from actions.booking_helpers import (
     NONE_FITS, NONE_FITS_TEXT, PICK_NEW_SLOT, PICK_SLOT, POSTCODE, QUESTIONS, RESCHEDULE_BUTTON,
     RESCHEDULE_SLOT, SLOT_GONE, SLOT_ID_ENTITY, SLOT_TAKEN, SLOT_TAKEN_NO_ALTERNATIVES, STEP_SLOT,
     STOP_ACK, TOPIC, UNKNOWN_MUTUALITEIT, VALIDATORS, YES_NO_BUTTONS, appointment_text,
-    confirmation_text, extract_for_slot, find_correction, is_employer_request, message_intent,
-    message_text, mutualiteit_buttons, show_value, slot_buttons, slot_payload,
+    confirmation_text, extract_for_slot, find_correction, is_employer_request, is_new_answer,
+    message_intent, message_text, mutualiteit_buttons, show_value, slot_buttons, slot_payload,
 )
+from actions.roles import named_role
 from intake import (
     AlreadyBooked, ConsentMissing, IntakeError, IntakeView, SlotOption, SlotTaken,
     SlotUnavailable, ValidationError, book_intake, cancel_intake, contact_route, free_slots,
@@ -126,7 +126,7 @@ class ActionStartBooking(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         text = message_text(tracker.latest_message)
-        role_entity = next(tracker.get_latest_entity_values("role"), None)
+        role_entity = named_role(tracker)
         if is_employer_request(text, role_entity, tracker.get_slot("role")):
             dispatcher.utter_message(text=EMPLOYER_TEXT, buttons=EMPLOYER_BUTTONS)
             return [SlotSet(STEP_SLOT, None), SlotSet("role", "employer")]

@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import formatting
 from actions.gaps import record_gap
 from actions.kb_client import documents, knowledge_base
+from actions.roles import known_role
 from knowledge_base.search import Hit, distinct_doc_ids
 
 # The section each kind of question is answered from; None lets the search choose.
@@ -116,8 +117,7 @@ def read_question(tracker: Tracker) -> Question:
         text="" if raw.startswith("/") else raw.strip(),
         entity_measure=entity if entity in documents() else None,
         slot_measure=tracker.get_slot("measure") if tracker.get_slot("measure") in documents() else None,
-        # The role slot is filled from DIET entities, which can be a stray word ("ik").
-        role=tracker.get_slot("role") if tracker.get_slot("role") in ROLE_NOTED else None,
+        role=known_role(tracker),
         misses=int(tracker.get_slot("kb_misses") or 0),
         role_asked=bool(tracker.get_slot("role_asked")),
     )
@@ -175,7 +175,9 @@ class ActionAnswerKnowledge(Action):
         return "action_answer_kb"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        return respond(dispatcher, read_question(tracker))
+        question = read_question(tracker)
+        learned = [SlotSet("role", question.role)] if question.role != tracker.get_slot("role") else []
+        return learned + respond(dispatcher, question)
 
 
 class ActionRememberRole(Action):
@@ -185,8 +187,8 @@ class ActionRememberRole(Action):
         return "action_remember_role"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        role = next(tracker.get_latest_entity_values("role"), None) or tracker.get_slot("role")
-        if role not in ROLE_NOTED:
+        role = known_role(tracker)
+        if role is None:
             dispatcher.utter_message(text=ASK_ROLE, buttons=ROLE_BUTTONS)
             return []
         events: list[dict[str, Any]] = [SlotSet("role", role)]

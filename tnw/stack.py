@@ -37,10 +37,7 @@ def action_server(settings: Settings) -> ManagedProcess:
 
 # One TensorFlow thread per pool while serving: on 2 cores shared with the action server, more
 # threads only contend (bench/telegram_load.py: 12.4 -> 13.9 msg/s). Training keeps all cores.
-SERVING_THREADS = {
-    name: os.environ.get(name, "1")
-    for name in ("TF_INTER_OP_PARALLELISM_THREADS", "TF_INTRA_OP_PARALLELISM_THREADS")
-}
+SERVING_THREAD_VARIABLES = ("TF_INTER_OP_PARALLELISM_THREADS", "TF_INTRA_OP_PARALLELISM_THREADS")
 
 
 def rasa_server(settings: Settings, model: Path) -> ManagedProcess:
@@ -52,7 +49,8 @@ def rasa_server(settings: Settings, model: Path) -> ManagedProcess:
         host=settings.rasa_host,
         port=settings.rasa_port,
         is_ready=lambda: _answers(f"{settings.rasa_url}/status", token=settings.rasa_auth_token),
-        env={**engine.engine_env(settings), **SERVING_THREADS},
+        env={**engine.engine_env(settings),
+             **{name: os.environ.get(name, "1") for name in SERVING_THREAD_VARIABLES}},
         cwd=settings.project_dir,
     )
 

@@ -122,3 +122,20 @@ def test_gibberish_asks_the_role_then_clarifies_then_offers_a_coordinator_and_lo
 
 def test_dutch_date():
     assert dutch_date(datetime.date(2026, 11, 23)) == "23 november 2026"
+
+
+def test_a_role_named_in_a_question_is_remembered(kb_env):
+    tracker = make_tracker("ik ben werkgever, wat is BTOM?", "ask_measure",
+                           [{"entity": "measure", "value": "btom"}, {"entity": "role", "value": "employer"}])
+    _, slots = run_action(ActionAnswerKnowledge(), tracker)
+    assert slots["role"] == "employer"
+
+
+def test_a_stray_word_tagged_as_role_never_becomes_the_role(kb_env):
+    """DIET sometimes tags "ik" as a role; the remembered role stays as it was."""
+    stray = [{"entity": "measure", "value": "btom"}, {"entity": "role", "value": "ik"}]
+    _, slots = run_action(ActionAnswerKnowledge(), make_tracker("ik wil BTOM", "ask_measure", stray,
+                                                                slots={"role": "participant"}))
+    assert "role" not in slots
+    messages, slots = run_action(ActionRememberRole(), make_tracker("ik", "inform", [{"entity": "role", "value": "ik"}]))
+    assert "role" not in slots and messages[0]["text"] == ASK_ROLE
