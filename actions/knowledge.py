@@ -61,6 +61,7 @@ class Question:
     role: str | None
     misses: int
     role_asked: bool
+    previous_text: str = ""  # the user's message before this one, to read short replies in context
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,13 @@ def choose_section(measure: str, preferred: str | None, question: Question) -> s
     return preferred or "what"
 
 
+def previous_user_text(tracker: Tracker) -> str:
+    """The text of the user's message before the latest one ("" for buttons or none)."""
+    user_texts = [event.get("text") or "" for event in tracker.events if event.get("event") == "user"]
+    previous = user_texts[-2].strip() if len(user_texts) >= 2 else ""
+    return "" if previous.startswith("/") else previous
+
+
 def read_question(tracker: Tracker) -> Question:
     message = tracker.latest_message or {}
     raw = message.get("text") or ""
@@ -120,13 +128,15 @@ def read_question(tracker: Tracker) -> Question:
         role=known_role(tracker),
         misses=int(tracker.get_slot("kb_misses") or 0),
         role_asked=bool(tracker.get_slot("role_asked")),
+        previous_text=previous_user_text(tracker),
     )
 
 
 def respond(dispatcher: CollectingDispatcher, question: Question) -> list[dict[str, Any]]:
     """Carry out the decision for a question and return the slot events."""
     hits = knowledge_base().search(
-        question.text, role=question.role, section=SECTION_FOR_INTENT.get(question.intent), k=8
+        question.text, role=question.role, section=SECTION_FOR_INTENT.get(question.intent), k=8,
+        context=(question.previous_text,) if question.previous_text else (),
     ) if question.text and not question.entity_measure else []
     decision = decide(question, hits)
 

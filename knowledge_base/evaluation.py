@@ -44,6 +44,7 @@ class Question:
     role: str | None
     intent: str | None
     measure: str | None
+    context: tuple[str, ...] = ()  # the user's earlier messages in the conversation, oldest first
 
     @property
     def search_role(self) -> str | None:
@@ -65,6 +66,9 @@ def load_questions(path: Path | str) -> list[Question]:
         if not isinstance(item, dict) or not isinstance(item.get("text"), str):
             raise ValueError(f"{path.name}: question {number} has no 'text'")
         measure = item.get("measure")
+        context = item.get("context") or []
+        if not isinstance(context, list):
+            raise ValueError(f"{path.name}: question {number} has a 'context' that is not a list")
         questions.append(
             Question(
                 id=str(item.get("id", f"#{number}")),
@@ -72,6 +76,10 @@ def load_questions(path: Path | str) -> list[Question]:
                 role=item.get("role"),
                 intent=item.get("intent"),
                 measure=str(measure) if measure is not None else None,
+                context=tuple(
+                    str(turn["text"]) for turn in context
+                    if isinstance(turn, dict) and turn.get("role") == "user" and turn.get("text")
+                ),
             )
         )
     return questions
@@ -161,7 +169,8 @@ def kb_ranker(kb, mode: str) -> Callable[[Question], list[str]]:
     """Distinct document ids for a question, best first, from a KnowledgeBase."""
 
     def ranked(question: Question) -> list[str]:
-        hits = kb.search(question.text, role=question.search_role, k=len(kb.chunks), mode=mode)
+        hits = kb.search(question.text, role=question.search_role, k=len(kb.chunks), mode=mode,
+                         context=question.context)
         return [hit.doc_id for hit in hits]
 
     return ranked

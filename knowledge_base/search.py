@@ -20,6 +20,8 @@ from __future__ import annotations
 import math
 import os
 import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,12 @@ from knowledge_base.index import EmbedderLike, Index, SearchConfig, load_or_buil
 from knowledge_base.lexical import section_cue_scores, stem
 
 MAX_QUERY_CHARS = 1000
+# Below this confidence a query is read together with the previous user message (see
+# KnowledgeBase.rank_in_context); the same threshold as the answering action's.
+CONTEXT_CONFIDENCE = 0.5
+# Query similarity vectors kept per process: the answering action searches the same words twice
+# (over the whole base, then within the chosen measure), and repeated questions are common.
+QUERY_CACHE_SIZE = 256
 MODES = ("hybrid", "bm25", "dense")
 ROLES = ("participant", "employer")
 
@@ -172,6 +180,7 @@ class KnowledgeBase:
                 terms.update(inverse[int(i)] for i in present)
             self._doc_terms.append(frozenset(terms))
         self._lock = threading.Lock()  # torch modules are not guaranteed thread-safe
+        self._similarity_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # -- construction ------------------------------------------------------------------------
     @classmethod
@@ -226,7 +235,12 @@ class KnowledgeBase:
 
     # -- ranking -----------------------------------------------------------------------------
     def _unit_similarities(self, query: str) -> np.ndarray:
+        """Cosine similarity of the query to every indexed vector (cached per query text)."""
         with self._lock:
+            cached = self._similarity_cache.get(query)
+            if cached is not None:
+                self._similarity_cache.move_to_end(query)
+                return cached
             vector = self.embedder.encode_query(query)
         vector = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1)
         n = self.index.dense.ntotal
@@ -234,6 +248,11 @@ class KnowledgeBase:
         scores = np.full(n, -1.0, dtype=np.float64)
         valid = ids[0] >= 0
         scores[ids[0][valid]] = similarities[0][valid]
+        scores.setflags(write=False)
+        with self._lock:
+            self._similarity_cache[query] = scores
+            if len(self._similarity_cache) > QUERY_CACHE_SIZE:
+                self._similarity_cache.popitem(last=False)
         return scores
 
     def _dense_scores(self, query: str) -> tuple[np.ndarray, np.ndarray]:
@@ -344,6 +363,31 @@ class KnowledgeBase:
         z = a[0] + sum(coef * value for coef, value in zip(a[1:], features))
         return _sigmoid(z)
 
+    def top_confidence(self, ranking: Ranking | None) -> float:
+        """Confidence of the best document of a ranking (0 for no ranking)."""
+        if ranking is None or not len(ranking.order):
+            return 0.0
+        return self.confidence(ranking.doc_features[ranking.doc_ids[int(ranking.order[0])]])
+
+    def rank_in_context(self, query: str, context: Sequence[str] = (), **options) -> Ranking | None:
+        """Rank a message as part of a conversation.
+
+        A short reply ("3500 hasselt", "en voor een zelfstandige?") often names no measure; the
+        previous user message (last item of `context`) gives it its meaning. The query is read
+        together with that message only when the query alone is not confidently placed, and the
+        joint reading is kept only when it is more confident: a clear new question is never
+        pulled back to the old topic.
+        """
+        ranking = self.rank(query, **options)
+        previous = clean_query(context[-1]) if context else ""
+        if ranking is None or not previous:
+            return ranking
+        alone = self.top_confidence(ranking)
+        if alone >= CONTEXT_CONFIDENCE:
+            return ranking
+        joint = self.rank(f"{previous} {clean_query(query)}", **options)
+        return joint if self.top_confidence(joint) > alone else ranking
+
     def search(
         self,
         query: str,
@@ -353,13 +397,15 @@ class KnowledgeBase:
         mode: str = "hybrid",
         measure: str | None = None,
         section: str | None = None,
+        context: Sequence[str] = (),
     ) -> list[Hit]:
         """The `k` best chunks for `query`, best first.
 
         role: "participant" | "employer" | None boosts chunks written for that audience.
         measure: restrict the results to that document. section: boost that section key.
+        context: earlier user messages of the conversation, oldest first (see rank_in_context).
         """
-        ranking = self.rank(query, role=role, mode=mode, section=section)
+        ranking = self.rank_in_context(query, context, role=role, mode=mode, section=section)
         if ranking is None or k <= 0:
             return []
         if measure is not None and measure not in self.documents:

@@ -139,3 +139,13 @@ def test_a_stray_word_tagged_as_role_never_becomes_the_role(kb_env):
     assert "role" not in slots
     messages, slots = run_action(ActionRememberRole(), make_tracker("ik", "inform", [{"entity": "role", "value": "ik"}]))
     assert "role" not in slots and messages[0]["text"] == ASK_ROLE
+
+
+def test_a_short_reply_is_searched_together_with_the_previous_message(kb_env):
+    previous = {"event": "user", "text": "Kan ik met iemand van mijn ziekenfonds praten over terug aan het werk gaan?"}
+    tracker = make_tracker("2800 mechelen", "nlu_fallback", slots={"role": "participant", "role_asked": True})
+    alone, _ = run_action(ActionAnswerKnowledge(), tracker)
+    tracker.events = [previous, {"event": "user", "text": "2800 mechelen"}]
+    in_context, _ = run_action(ActionAnswerKnowledge(), tracker)
+    assert "tnw_coordinator" not in alone[0]["buttons"][0]["payload"]
+    assert "tnw_coordinator" in in_context[0]["buttons"][0]["payload"]

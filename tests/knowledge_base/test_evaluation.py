@@ -129,6 +129,19 @@ def test_load_questions(tmp_path):
     ]
 
 
+def test_load_questions_keeps_the_users_earlier_messages_as_context(tmp_path):
+    path = tmp_path / "q.yaml"
+    path.write_text(
+        "questions:\n- id: c1\n  context:\n  - role: user\n    text: Ik wil een coach.\n"
+        "  - role: assistant\n    text: Waar woon je?\n  text: 9000 gent\n  measure: jobcoaching\n",
+        encoding="utf-8",
+    )
+    assert load_questions(path)[0].context == ("Ik wil een coach.",)
+    path.write_text("questions:\n- id: c2\n  context: oeps\n  text: hallo\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="question 1 has a 'context'"):
+        load_questions(path)
+
+
 class _FakeKB:
     chunks = list(range(10))
 

@@ -80,3 +80,36 @@ def test_persisted_real_index_reloads_without_rebuild(real_kb):
     assert [(h.doc_id, h.section_key) for h in reloaded.search(query)] == [
         (h.doc_id, h.section_key) for h in real_kb.search(query)
     ]
+
+
+def test_short_reply_is_read_with_the_previous_message(real_kb):
+    # Written for this test: a town name answers an earlier question about a coordinator.
+    reply, previous = "2800 mechelen", "Kan ik met iemand van mijn ziekenfonds praten over terug aan het werk gaan?"
+    alone = real_kb.search(reply, role="participant")
+    in_context = real_kb.search(reply, role="participant", context=[previous])
+    assert in_context[0].doc_id == "tnw_coordinator"
+    assert in_context[0].confidence > (alone[0].confidence if alone else 0.0)
+
+
+def test_a_clear_new_question_is_not_pulled_back_to_the_old_topic(real_kb):
+    question = "Wat is BTOM precies?"
+    alone = real_kb.search(question)
+    in_context = real_kb.search(question, context=["Wat doet een jobcoach op de werkvloer?"])
+    assert [(h.doc_id, h.section_key) for h in in_context] == [(h.doc_id, h.section_key) for h in alone]
+
+
+def test_the_same_query_is_encoded_once(real_kb):
+    calls = []
+
+    class CountingEmbedder:
+        identity = real_kb.embedder.identity
+
+        def encode_query(self, text):
+            calls.append(text)
+            return real_kb.embedder.encode_query(text)
+
+    counting = KnowledgeBase(real_kb.documents, real_kb.index, CountingEmbedder())
+    first = counting.search("Hoe vraag ik jobcoaching aan?", k=3)
+    again = counting.search("Hoe vraag ik jobcoaching aan?", measure="jobcoaching", section="apply", k=1)
+    assert len(calls) == 1
+    assert again[0].doc_id == first[0].doc_id == "jobcoaching"
