@@ -42,6 +42,8 @@ def engine_env(settings: Settings) -> dict[str, str]:
         "RASA_CACHE_DIRECTORY": str(settings.models_dir / "cache"),
         "TNW_ACTION_ENDPOINT": settings.action_server_url,
         "TNW_TRACKER_STORE_URL": settings.tracker_store_url,
+        # Rasa imports our tracker store (endpoints.yml) and serve module from rasa_addons/.
+        "PYTHONPATH": str(settings.project_dir),
     }
 
 
@@ -149,8 +151,11 @@ def validate(settings: Settings) -> tuple[bool, Path]:
 
 
 def server_command(settings: Settings, model: Path) -> list[str]:
+    # `rasa run` through rasa_addons.serve: Rasa's own command line, with its per-response
+    # JSON-schema re-check made once per schema (see that module).
+    engine_python = rasa_executable(settings).with_name("python")
     return [
-        str(rasa_executable(settings)), "run",
+        str(engine_python), "-m", "rasa_addons.serve", "run",
         "--model", str(model),
         "--endpoints", "endpoints.yml",
         "--credentials", "credentials.yml",

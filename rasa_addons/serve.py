@@ -1,0 +1,48 @@
+"""Start Rasa's own command line (`rasa run ...`) with one fix for its hot path applied.
+
+Rasa checks every action-server response with `jsonschema.validate`, which first validates
+the *schema* against the JSON-Schema meta-schema, every time: 12 ms per custom action on our
+machine, against 0.5 ms for checking the response itself. `validate_with_checked_schema`
+checks each distinct schema once per process and then validates the instance exactly as
+`jsonschema.validate` does (same validator class, same errors raised).
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+import jsonschema
+from jsonschema.exceptions import best_match
+from jsonschema.validators import validator_for
+
+_checked: set[str] = set()
+
+
+def validate_with_checked_schema(instance, schema, cls=None, *args, **kwargs):
+    """`jsonschema.validate`, checking a given schema only the first time it is seen."""
+    if cls is None:
+        cls = validator_for(schema)
+    key = f"{cls.__name__}:{json.dumps(schema, sort_keys=True, default=repr)}"
+    if key not in _checked:
+        cls.check_schema(schema)  # raises SchemaError for a broken schema, as before
+        _checked.add(key)
+    error = best_match(cls(schema, *args, **kwargs).iter_errors(instance))
+    if error is not None:
+        raise error
+
+
+def install() -> None:
+    # Rasa imports `validate` from jsonschema inside the function that uses it, at call time.
+    jsonschema.validate = validate_with_checked_schema
+
+
+def main() -> None:
+    install()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv[0] = "rasa"
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

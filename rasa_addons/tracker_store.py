@@ -1,0 +1,98 @@
+"""Rasa's SQL tracker store with the live conversations kept in memory.
+
+Rasa rebuilds a conversation from every stored event of its session on each message: load the
+rows, parse their JSON, replay them. Under load that was a quarter of the Rasa server's time,
+and it grows with the length of the conversation. This store keeps the tracker of recent
+conversations after saving it, and hands the same object back on the next message.
+
+The database stays the truth. A cached tracker is used only while it is exactly what is
+stored: the number of stored events of the conversation and the id of the newest one (read
+with one indexed query) must equal what this store wrote, and nothing may have been added to
+the tracker without being saved. Anything else — a failed turn, another Rasa server, the front
+end deleting a conversation on the user's request — drops the entry and reloads from SQL.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CACHE_SIZE = 200
+
+
+@dataclass
+class _Entry:
+    tracker: DialogueStateTracker
+    events: int  # len(tracker.events) when it was saved
+    stamp: tuple[int, Optional[int]]  # (stored rows, newest row id) of the conversation
+
+
+class CachedSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore plus an LRU of the trackers it saved (`cache_size` conversations)."""
+
+    def __init__(self, *args: Any, cache_size: int = DEFAULT_CACHE_SIZE, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cache_size = max(0, int(cache_size))
+        self._cache: OrderedDict[str, _Entry] = OrderedDict()
+
+    def _stamp(self, session: Any, sender_id: str) -> tuple[int, Optional[int]]:
+        count, newest = (
+            session.query(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id))
+            .filter(self.SQLEvent.sender_id == sender_id)
+            .one()
+        )
+        return int(count), newest
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        entry = self._cache.pop(sender_id, None)
+        if entry is not None and len(entry.tracker.events) == entry.events:
+            with self.session_scope() as session:
+                stamp = self._stamp(session, sender_id)
+            if stamp == entry.stamp:
+                self._cache[sender_id] = entry  # most recently used
+                return entry.tracker
+        return await super().retrieve(sender_id)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the new events, as SQLTrackerStore.save does, and remember the tracker.
+
+        The stamp is read inside the writing transaction, so it describes exactly the rows
+        this save left behind.
+        """
+        await self.stream_events(tracker)
+        sender_id = tracker.sender_id
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = event.as_dict()
+                session.add(
+                    self.SQLEvent(
+                        sender_id=sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
+            session.flush()
+            stamp = self._stamp(session, sender_id)
+            session.commit()
+        self._remember(tracker, stamp)
+
+    def _remember(self, tracker: DialogueStateTracker, stamp: tuple[int, Optional[int]]) -> None:
+        self._cache.pop(tracker.sender_id, None)
+        if not self.cache_size:
+            return
+        self._cache[tracker.sender_id] = _Entry(tracker, len(tracker.events), stamp)
+        for sender_id in list(itertools.islice(self._cache, max(0, len(self._cache) - self.cache_size))):
+            del self._cache[sender_id]

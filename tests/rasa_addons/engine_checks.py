@@ -1,0 +1,124 @@
+"""Checks of rasa_addons that must run inside the engine environment (Rasa is only there).
+
+Run by test_rasa_addons.py as `.venv/engine/bin/python engine_checks.py CHECK DATA_DIR`;
+each check raises AssertionError on failure and prints "ok" when it passes.
+"""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(PROJECT))
+
+
+def _store(data_dir: Path, **kwargs):
+    from rasa.shared.core.domain import Domain
+
+    from rasa_addons.tracker_store import CachedSQLTrackerStore
+
+    domain = Domain.from_dict({"intents": ["greet"], "slots": {"name": {"type": "text", "mappings": []}}})
+    return CachedSQLTrackerStore(domain=domain, host=f"sqlite:///{data_dir / 'tracker.db'}", **kwargs)
+
+
+def _conversation(store, sender: str):
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+
+    async def run():
+        tracker = await store.get_or_create_tracker(sender)
+        tracker.update(UserUttered("hallo", {"name": "greet", "confidence": 1.0}))
+        tracker.update(SlotSet("name", "Jan Peeters"))
+        tracker.update(ActionExecuted("action_listen"))
+        await store.save(tracker)
+        return tracker
+
+    return asyncio.run(run())
+
+
+def check_saved_tracker_is_served_from_memory(data_dir: Path) -> None:
+    store = _store(data_dir)
+    saved = _conversation(store, "a")
+    again = asyncio.run(store.retrieve("a"))
+    assert again is saved, "a saved, unchanged conversation is not reloaded"
+    reloaded = asyncio.run(_store(data_dir).retrieve("a"))  # a fresh store reads SQL
+    assert [e.as_dict() for e in reloaded.events] == [e.as_dict() for e in saved.events]
+
+
+def check_unsaved_changes_are_not_served(data_dir: Path) -> None:
+    from rasa.shared.core.events import UserUttered
+
+    store = _store(data_dir)
+    saved = _conversation(store, "b")
+    stored_events = len(saved.events)
+    saved.update(UserUttered("nog iets", {"name": "greet", "confidence": 1.0}))  # a turn that failed
+    again = asyncio.run(store.retrieve("b"))
+    assert again is not saved and len(again.events) == stored_events
+
+
+def check_deleted_conversation_is_not_revived(data_dir: Path) -> None:
+    store = _store(data_dir)
+    _conversation(store, "c")
+    with sqlite3.connect(data_dir / "tracker.db") as db:  # what the front end does on request
+        db.execute("DELETE FROM events WHERE sender_id = 'c'")
+    assert asyncio.run(store.retrieve("c")) is None
+    fresh = asyncio.run(store.get_or_create_tracker("c"))
+    assert fresh.get_slot("name") is None
+
+
+def check_writes_by_another_server_invalidate_the_cache(data_dir: Path) -> None:
+    from rasa.shared.core.events import SlotSet
+
+    first, second = _store(data_dir), _store(data_dir)
+    _conversation(first, "d")
+    other = asyncio.run(second.retrieve("d"))
+    other.update(SlotSet("name", "An"))
+    asyncio.run(second.save(other))
+    assert asyncio.run(first.retrieve("d")).get_slot("name") == "An"
+
+
+def check_cache_is_bounded(data_dir: Path) -> None:
+    store = _store(data_dir, cache_size=2)
+    for sender in ("e1", "e2", "e3"):
+        _conversation(store, sender)
+    assert list(store._cache) == ["e2", "e3"]
+    assert asyncio.run(store.retrieve("e1")).get_slot("name") == "Jan Peeters"  # from SQL
+
+
+def check_schema_is_checked_once_and_responses_still_validated(data_dir: Path) -> None:
+    import jsonschema
+    from jsonschema.validators import Draft202012Validator
+    from rasa.core.actions.action import RemoteAction
+
+    from rasa_addons import serve
+
+    serve.install()
+    calls = []
+    original = Draft202012Validator.check_schema
+    Draft202012Validator.check_schema = classmethod(lambda cls, schema: calls.append(1) or original(schema))
+    try:
+        action = RemoteAction("action_x", None)
+        good = {"events": [{"event": "slot", "name": "measure", "value": "vop"}], "responses": [{"text": "hoi"}]}
+        for _ in range(3):
+            assert action._validate_action_result(good)
+        assert len(calls) == 1, calls
+        try:
+            action._validate_action_result({"events": [{"event": "slot", "name": 5}], "responses": "x"})
+        except jsonschema.ValidationError as error:
+            assert "Failed to validate Action server response" in error.message
+        else:
+            raise AssertionError("an invalid action response was accepted")
+        try:
+            jsonschema.validate({}, {"type": "no-such-type"})
+        except jsonschema.SchemaError:
+            pass
+        else:
+            raise AssertionError("an invalid schema was accepted")
+    finally:
+        Draft202012Validator.check_schema = original
+
+
+if __name__ == "__main__":
+    globals()[sys.argv[1]](Path(sys.argv[2]))
+    print("ok")
