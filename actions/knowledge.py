@@ -19,7 +19,7 @@ from actions import formatting
 from actions.gaps import record_gap
 from actions.kb_client import documents, knowledge_base
 from actions.roles import known_role
-from knowledge_base.search import Hit, distinct_doc_ids
+from knowledge_base.search import Hit, Ranking, distinct_doc_ids
 
 # The section each kind of question is answered from; None lets the search choose.
 SECTION_FOR_INTENT = {
@@ -98,15 +98,25 @@ def decide(question: Question, hits: list[Hit]) -> Decision:
     return Decision("clarify", candidates=distinct_doc_ids(hits)[:3])
 
 
-def choose_section(measure: str, preferred: str | None, question: Question) -> str:
-    """The section to show: searched within the measure's document when there are words."""
-    if question.text:
-        hits = knowledge_base().search(
-            question.text, role=question.role, measure=measure, section=preferred, k=1
-        )
+def choose_section(measure: str, preferred: str | None, question: Question, ranking: Ranking | None) -> str:
+    """The section to show: the measure's best chunk in the question's ranking, when it has words."""
+    if ranking is not None:
+        hits = knowledge_base().hits(ranking, measure=measure, k=1)
         if hits and (preferred is None or question.intent != "ask_measure"):
             return hits[0].section_key
     return preferred or "what"
+
+
+def rank_question(question: Question) -> Ranking | None:
+    """One ranking of the question's words (None for a button press: no words to search on)."""
+    if not question.text:
+        return None
+    return knowledge_base().rank_in_context(
+        question.text,
+        (question.previous_text,) if question.previous_text else (),
+        role=question.role,
+        section=SECTION_FOR_INTENT.get(question.intent),
+    )
 
 
 def previous_user_text(tracker: Tracker) -> str:
@@ -134,15 +144,13 @@ def read_question(tracker: Tracker) -> Question:
 
 def respond(dispatcher: CollectingDispatcher, question: Question) -> list[dict[str, Any]]:
     """Carry out the decision for a question and return the slot events."""
-    hits = knowledge_base().search(
-        question.text, role=question.role, section=SECTION_FOR_INTENT.get(question.intent), k=8,
-        context=(question.previous_text,) if question.previous_text else (),
-    ) if question.text and not question.entity_measure else []
+    ranking = rank_question(question)
+    hits = [] if question.entity_measure else knowledge_base().hits(ranking, k=8)
     decision = decide(question, hits)
 
     if decision.kind == "answer":
         document = documents()[decision.measure]
-        section_key = choose_section(decision.measure, decision.section, question)
+        section_key = choose_section(decision.measure, decision.section, question, ranking)
         extra = formatting.BENEFIT_REFERRAL if question.intent == "ask_financial_impact" else ""
         buttons = formatting.next_step_buttons(section_key)
         if question.intent == "ask_coordinator":

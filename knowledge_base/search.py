@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,9 +34,6 @@ MAX_QUERY_CHARS = 1000
 # Below this confidence a query is read together with the previous user message (see
 # KnowledgeBase.rank_in_context); the same threshold as the answering action's.
 CONTEXT_CONFIDENCE = 0.5
-# Query similarity vectors kept per process: the answering action searches the same words twice
-# (over the whole base, then within the chosen measure), and repeated questions are common.
-QUERY_CACHE_SIZE = 256
 MODES = ("hybrid", "bm25", "dense")
 ROLES = ("participant", "employer")
 
@@ -180,7 +176,6 @@ class KnowledgeBase:
                 terms.update(inverse[int(i)] for i in present)
             self._doc_terms.append(frozenset(terms))
         self._lock = threading.Lock()  # torch modules are not guaranteed thread-safe
-        self._similarity_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
     # -- construction ------------------------------------------------------------------------
     @classmethod
@@ -235,12 +230,7 @@ class KnowledgeBase:
 
     # -- ranking -----------------------------------------------------------------------------
     def _unit_similarities(self, query: str) -> np.ndarray:
-        """Cosine similarity of the query to every indexed vector (cached per query text)."""
         with self._lock:
-            cached = self._similarity_cache.get(query)
-            if cached is not None:
-                self._similarity_cache.move_to_end(query)
-                return cached
             vector = self.embedder.encode_query(query)
         vector = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1)
         n = self.index.dense.ntotal
@@ -248,11 +238,6 @@ class KnowledgeBase:
         scores = np.full(n, -1.0, dtype=np.float64)
         valid = ids[0] >= 0
         scores[ids[0][valid]] = similarities[0][valid]
-        scores.setflags(write=False)
-        with self._lock:
-            self._similarity_cache[query] = scores
-            if len(self._similarity_cache) > QUERY_CACHE_SIZE:
-                self._similarity_cache.popitem(last=False)
         return scores
 
     def _dense_scores(self, query: str) -> tuple[np.ndarray, np.ndarray]:
@@ -406,6 +391,14 @@ class KnowledgeBase:
         context: earlier user messages of the conversation, oldest first (see rank_in_context).
         """
         ranking = self.rank_in_context(query, context, role=role, mode=mode, section=section)
+        return self.hits(ranking, k=k, measure=measure)
+
+    def hits(self, ranking: Ranking | None, *, k: int = 5, measure: str | None = None) -> list[Hit]:
+        """The `k` best chunks of a ranking, optionally of one document only.
+
+        One ranking can answer several of these (which measure, then which of its sections)
+        without encoding the query again.
+        """
         if ranking is None or k <= 0:
             return []
         if measure is not None and measure not in self.documents:

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from conftest import make_tracker, run_action
 
 from actions.formatting import dutch_date, one_message
-from actions.kb_client import documents
+from actions.kb_client import documents, knowledge_base
 from actions.knowledge import (
     ASK_ROLE, ASK_WHICH_MEASURE, CONFIDENT, OFFER_COORDINATOR, ActionAnswerKnowledge,
     ActionRememberRole, Decision, Question, decide, is_follow_up,
@@ -149,3 +149,14 @@ def test_a_short_reply_is_searched_together_with_the_previous_message(kb_env):
     in_context, _ = run_action(ActionAnswerKnowledge(), tracker)
     assert "tnw_coordinator" not in alone[0]["buttons"][0]["payload"]
     assert "tnw_coordinator" in in_context[0]["buttons"][0]["payload"]
+
+
+def test_an_answer_encodes_the_question_once(kb_env, monkeypatch):
+    embedder = knowledge_base().embedder
+    calls = []
+    encode = embedder.encode_query
+    monkeypatch.setattr(embedder, "encode_query", lambda text: calls.append(text) or encode(text))
+    messages, slots = run_action(ActionAnswerKnowledge(), make_tracker("Hoe vraag ik jobcoaching aan?", "ask_how_to_apply"))
+    assert slots["measure"] == "jobcoaching"
+    assert one_message(documents()["jobcoaching"].section("apply").text) in messages[0]["text"]
+    assert len(calls) == 1

@@ -97,19 +97,3 @@ def test_a_clear_new_question_is_not_pulled_back_to_the_old_topic(real_kb):
     in_context = real_kb.search(question, context=["Wat doet een jobcoach op de werkvloer?"])
     assert [(h.doc_id, h.section_key) for h in in_context] == [(h.doc_id, h.section_key) for h in alone]
 
-
-def test_the_same_query_is_encoded_once(real_kb):
-    calls = []
-
-    class CountingEmbedder:
-        identity = real_kb.embedder.identity
-
-        def encode_query(self, text):
-            calls.append(text)
-            return real_kb.embedder.encode_query(text)
-
-    counting = KnowledgeBase(real_kb.documents, real_kb.index, CountingEmbedder())
-    first = counting.search("Hoe vraag ik jobcoaching aan?", k=3)
-    again = counting.search("Hoe vraag ik jobcoaching aan?", measure="jobcoaching", section="apply", k=1)
-    assert len(calls) == 1
-    assert again[0].doc_id == first[0].doc_id == "jobcoaching"
