@@ -19,6 +19,7 @@ from actions import formatting
 from actions.gaps import record_gap
 from actions.kb_client import documents, knowledge_base
 from actions.roles import known_role
+from knowledge_base.lexical import STOPWORDS, raw_tokens
 from knowledge_base.search import Hit, Ranking, distinct_doc_ids
 
 # The section each kind of question is answered from; None lets the search choose.
@@ -32,9 +33,12 @@ SECTION_FOR_INTENT = {
 }
 # Below this search confidence the assistant asks instead of guessing.
 CONFIDENT = 0.5
-# Short questions or words pointing back ("dat", "die premie") continue the current measure.
-_FOLLOW_UP = re.compile(r"\b(dat|dit|die|deze|daar\w*|hiervoor|ervoor|het|ook|zoiets|zo'n)\b", re.I)
-FOLLOW_UP_MAX_WORDS = 8
+# A question with few words of its own continues the current measure ("hoe vraag ik dat aan?",
+# "geldt dat ook voor zelfstandigen?"); words pointing back ("dat", "die premie") allow one more.
+# A question with more to say ("mijn baas wil mijn bureau aanpassen, wie betaalt dat?") is new,
+# even when it contains "dat": Dutch uses those words everywhere.
+_POINTS_BACK = re.compile(r"\b(dat|dit|die|deze|daar\w*|hiervoor|ervoor|ook|zoiets|zo'n)\b", re.I)
+FOLLOW_UP_MAX_CONTENT_WORDS = 2
 
 ASK_WHICH_MEASURE = "Ik weet niet zeker wat je bedoelt. Gaat het over een van deze?"
 ASK_ROLE = "Dan help ik je eerst op weg. Ben je zelf (langdurig) ziek, of ben je werkgever?"
@@ -73,7 +77,11 @@ class Decision:
 
 
 def is_follow_up(text: str) -> bool:
-    return not text or len(text.split()) <= FOLLOW_UP_MAX_WORDS or bool(_FOLLOW_UP.search(text))
+    if not text:
+        return True
+    content = [word for word in raw_tokens(text) if word not in STOPWORDS and not _POINTS_BACK.fullmatch(word)]
+    allowed = FOLLOW_UP_MAX_CONTENT_WORDS + (1 if _POINTS_BACK.search(text) else 0)
+    return len(content) <= allowed
 
 
 def decide(question: Question, hits: list[Hit]) -> Decision:

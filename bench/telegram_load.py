@@ -6,7 +6,13 @@ for a while, and prints reply latency (p50/p95/p99), messages per second, errors
 messages, where the time goes, and the resident memory of each process.
 
     .venv/app/bin/python bench/telegram_load.py                 # 20 users, 120 s, 25 msg/s offered
+    .venv/app/bin/python bench/telegram_load.py --conversation-length 0   # the same 20 chats all along
     .venv/app/bin/python bench/telegram_load.py --users 20 --duration 60 --rate 0   # as fast as it goes
+
+Users: N people chat at any moment; each conversation is --conversation-length messages (the
+script twice by default), after which a new person takes that place. Rasa's cost per message
+grows with the length of a conversation (it replays the session's history for every policy),
+so --conversation-length 0 (20 chats of ~150 messages each in 2 minutes) is the stress case.
 
 Latency: from the moment the update is offered to getUpdates until the first reply message
 reaches the fake Bot API. A message is lost when no reply arrives within --reply-timeout.
@@ -83,9 +89,11 @@ def percentile(values: list[float], p: float) -> float:
 
 
 class Load:
-    def __init__(self, api: FakeBotApi, users: int, rate: float, reply_timeout: float) -> None:
+    def __init__(self, api: FakeBotApi, users: int, rate: float, reply_timeout: float,
+                 conversation_length: int = 0) -> None:
         self.api = api
         self.users = users
+        self.conversation_length = conversation_length
         self.rate = rate
         self.reply_timeout = reply_timeout
         self.replies: dict[int, asyncio.Queue] = {}
@@ -101,14 +109,25 @@ class Load:
                 self.replies[int(chat)].put_nowait(call)
 
     async def user(self, index: int, stop_at: float) -> None:
+        """One of the N concurrent users. With a conversation length, the person leaves after
+        that many messages and a new person (a new chat) takes the place: N people are always
+        chatting, each with a conversation of realistic length."""
+        conversation = 0
         chat = 900_000 + index
         inbox = self.replies.setdefault(chat, asyncio.Queue())
-        step = index  # users start at different points of the script
+        step = index  # the first users start at different points of the script
+        sent_in_conversation = 0
         interval = self.users / self.rate if self.rate > 0 else 0.0
         await asyncio.sleep(random.random() * (interval or 0.05))
         while time.monotonic() < stop_at:
+            if self.conversation_length and sent_in_conversation >= self.conversation_length:
+                conversation += 1
+                chat = 900_000 + index + conversation * self.users
+                inbox = self.replies.setdefault(chat, asyncio.Queue())
+                step = sent_in_conversation = 0
             text = SCRIPT[step % len(SCRIPT)]
             step += 1
+            sent_in_conversation += 1
             while not inbox.empty():  # late extra messages of the previous reply
                 inbox.get_nowait()
             started = time.monotonic()
@@ -156,7 +175,7 @@ async def run_load(args, settings, group) -> None:
     spy = None
     try:
         await api.wait_for(lambda: api.calls_of("getUpdates"), 60, "the front end to poll")
-        load = Load(api, args.users, args.rate, args.reply_timeout)
+        load = Load(api, args.users, args.rate, args.reply_timeout, args.conversation_length)
         router = asyncio.create_task(load.route_calls())
         peaks = {"Rasa server": 0, "action server": 0, "front end": 0}
         pids = {p.name: p.process.pid for p in group.processes}
@@ -200,9 +219,10 @@ async def run_load(args, settings, group) -> None:
         typing_to_reply = [(r["reply"] - r["typing"]) * 1000 for r in answered if r["typing"]]
 
         print()
+        length = f"{args.conversation_length} messages" if args.conversation_length else "the whole run"
         print(f"Telegram front end load: {args.users} users, {window:.0f} s measured "
               f"(after {args.warmup:.0f} s warm-up), offered rate {args.rate or 'unlimited'} msg/s, "
-              f"Telegram send limit {args.max_rate}/s")
+              f"Telegram send limit {args.max_rate}/s, conversations of {length}")
         print(f"  messages answered: {len(answered)} of {len(measured)}  →  {len(answered) / window:.1f} msg/s")
         print(f"  reply latency ms: p50 {percentile(latencies, 50):.0f}  p95 {percentile(latencies, 95):.0f}  "
               f"p99 {percentile(latencies, 99):.0f}  max {max(latencies, default=float('nan')):.0f}  "
@@ -252,6 +272,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=25,
                         help="messages per second offered by all users together; 0 = each user sends "
                              "as soon as the previous reply arrived (default 25)")
+    parser.add_argument("--conversation-length", type=int, default=16,
+                        help="messages per conversation before that user is replaced by a new one; "
+                             "0 = the same N users for the whole run (default 16)")
     parser.add_argument("--max-rate", type=float, default=30, help="TNW_TELEGRAM_MAX_RATE of the front end")
     parser.add_argument("--reply-timeout", type=float, default=30, help="seconds before a message counts as lost")
     parser.add_argument("--profile", action="store_true", help="py-spy the front end for up to 30 s")

@@ -55,6 +55,9 @@ def test_follow_ups_stay_with_the_measure_of_the_conversation():
     long_new = "wie betaalt een aangepaste bureaustoel en een grotere computermonitor voor mijn collega met rugpijn"
     assert decide(question(text=long_new, slot_measure="vop"), other).measure == "btom"
     assert is_follow_up("geldt dat ook voor zelfstandigen?")
+    # "dat" alone does not make a question a follow-up: this one says enough to stand alone.
+    assert decide(question(text="mijn baas wil mijn bureau aanpassen, wie betaalt dat?", slot_measure="jobcoaching"),
+                  other).measure == "btom"
 
 
 # --- the actions, with the real knowledge base ---------------------------------------------
