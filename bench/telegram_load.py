@@ -149,7 +149,7 @@ class Load:
                     record["reply"] = call.at
                     record["texts"].append(call.params.get("text", ""))
             if interval:
-                next_at = started + random.expovariate(1 / interval)
+                next_at = min(started + random.expovariate(1 / interval), stop_at)
                 await asyncio.sleep(max(0.0, next_at - time.monotonic()))
             else:
                 await asyncio.sleep(0.02)
@@ -213,7 +213,8 @@ async def run_load(args, settings, group) -> None:
         lost = len(measured) - len(answered)
         apology = sum(1 for r in answered if set(r["texts"]) & APOLOGIES)
         refused = sum(1 for c in api.calls if c.ok is False and c.at >= measure_start)
-        window = measure_end - measure_start
+        # Messages sent from measure_start until stop_at count (their replies may come later).
+        window = min(measure_end, stop_at) - measure_start
         # Where the time goes: offered → typing (polling + PTB dispatch), typing → reply (Rasa, actions, send).
         to_typing = [(r["typing"] - r["sent"]) * 1000 for r in answered if r["typing"]]
         typing_to_reply = [(r["reply"] - r["typing"]) * 1000 for r in answered if r["typing"]]
