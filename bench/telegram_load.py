@@ -5,7 +5,7 @@ Starts the whole stack itself (action server, Rasa server, the front end as its 
 for a while, and prints reply latency (p50/p95/p99), messages per second, errors, lost
 messages, where the time goes, and the resident memory of each process.
 
-    .venv/app/bin/python bench/telegram_load.py                 # 20 users, 120 s, 25 msg/s offered
+    .venv/app/bin/python bench/telegram_load.py                 # 20 users, 120 s, 27 msg/s offered
     .venv/app/bin/python bench/telegram_load.py --conversation-length 0   # the same 20 chats all along
     .venv/app/bin/python bench/telegram_load.py --users 20 --duration 60 --rate 0   # as fast as it goes
 
@@ -270,9 +270,10 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20, help="simulated users (default 20)")
     parser.add_argument("--duration", type=float, default=120, help="measured seconds (default 120)")
     parser.add_argument("--warmup", type=float, default=10, help="seconds before measuring (default 10)")
-    parser.add_argument("--rate", type=float, default=25,
+    parser.add_argument("--rate", type=float, default=27,
                         help="messages per second offered by all users together; 0 = each user sends "
-                             "as soon as the previous reply arrived (default 25)")
+                             "as soon as the previous reply arrived (default 27: a user waits for the "
+                             "reply before the next message, so a little less than offered is sent)")
     parser.add_argument("--conversation-length", type=int, default=16,
                         help="messages per conversation before that user is replaced by a new one; "
                              "0 = the same N users for the whole run (default 16)")

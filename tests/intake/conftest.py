@@ -1,7 +1,6 @@
 """Fixtures for the intake storage tests: a migrated SQLite file per test, PostgreSQL if reachable."""
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -15,7 +14,6 @@ from intake.privacy import give_consent
 
 # A Monday morning in winter time (09:00 in Brussels).
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 @pytest.fixture
@@ -27,26 +25,6 @@ def now() -> datetime:
 def sqlite_url(tmp_path) -> str:
     url = f"sqlite:///{tmp_path / 'intake.db'}"
     intake_db.upgrade(url)
-    return url
-
-
-def _pg_base_url() -> str:
-    return os.environ.get("TEST_DATABASE_URL") or DEFAULT_PG_URL
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> str:
-    """The PostgreSQL URL, or skip when no server answers."""
-    url = _pg_base_url()
-    engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect() as connection:
-            connection.execute(sa.text("select 1"))
-    except Exception as exc:  # noqa: BLE001 - any failure means "no usable server"
-        shown = sa.make_url(url).render_as_string(hide_password=True)
-        pytest.skip(f"PostgreSQL not reachable at {shown} (set TEST_DATABASE_URL): {exc.__class__.__name__}")
-    finally:
-        engine.dispose()
     return url
 
 

@@ -1,12 +1,14 @@
 """Checks of rasa_addons that must run inside the engine environment (Rasa is only there).
 
 Run by test_rasa_addons.py as `.venv/engine/bin/python engine_checks.py CHECK DATA_DIR`;
-each check raises AssertionError on failure and prints "ok" when it passes.
+each check raises AssertionError on failure and prints "ok" when it passes. The tracker store
+uses SQLite in DATA_DIR, or ENGINE_CHECK_TRACKER_URL (PostgreSQL, with Rasa's
+POSTGRESQL_SCHEMA naming a schema of its own) when that is set.
 """
 from __future__ import annotations
 
 import asyncio
-import sqlite3
+import os
 import sys
 from pathlib import Path
 
@@ -20,7 +22,8 @@ def _store(data_dir: Path, **kwargs):
     from rasa_addons.tracker_store import CachedSQLTrackerStore
 
     domain = Domain.from_dict({"intents": ["greet"], "slots": {"name": {"type": "text", "mappings": []}}})
-    return CachedSQLTrackerStore(domain=domain, host=f"sqlite:///{data_dir / 'tracker.db'}", **kwargs)
+    url = os.environ.get("ENGINE_CHECK_TRACKER_URL") or f"sqlite:///{data_dir / 'tracker.db'}"
+    return CachedSQLTrackerStore(domain=domain, host=url, **kwargs)
 
 
 def _conversation(store, sender: str):
@@ -58,10 +61,12 @@ def check_unsaved_changes_are_not_served(data_dir: Path) -> None:
 
 
 def check_deleted_conversation_is_not_revived(data_dir: Path) -> None:
+    import sqlalchemy as sa
+
     store = _store(data_dir)
     _conversation(store, "c")
-    with sqlite3.connect(data_dir / "tracker.db") as db:  # what the front end does on request
-        db.execute("DELETE FROM events WHERE sender_id = 'c'")
+    with store.engine.begin() as connection:  # what the front end does on request
+        connection.execute(sa.text("DELETE FROM events WHERE sender_id = 'c'"))
     assert asyncio.run(store.retrieve("c")) is None
     fresh = asyncio.run(store.get_or_create_tracker("c"))
     assert fresh.get_slot("name") is None
