@@ -49,6 +49,21 @@ def check_saved_tracker_is_served_from_memory(data_dir: Path) -> None:
     assert [e.as_dict() for e in reloaded.events] == [e.as_dict() for e in saved.events]
 
 
+def check_each_event_of_a_cached_conversation_is_stored_once(data_dir: Path) -> None:
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    store = _store(data_dir)
+    saved = _conversation(store, "f")
+    for turn in range(3):
+        tracker = asyncio.run(store.retrieve("f"))
+        assert tracker is saved
+        tracker.update(UserUttered(f"vraag {turn}", {"name": "greet", "confidence": 1.0}))
+        tracker.update(ActionExecuted("action_listen"))
+        asyncio.run(store.save(tracker))
+    reloaded = asyncio.run(_store(data_dir).retrieve("f"))
+    assert [e.as_dict() for e in reloaded.events] == [e.as_dict() for e in saved.events]
+
+
 def check_unsaved_changes_are_not_served(data_dir: Path) -> None:
     from rasa.shared.core.events import UserUttered
 
