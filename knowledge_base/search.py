@@ -14,6 +14,8 @@ Ranking, for a query:
    document, agreement of the two rankings on it, its lexical evidence), fitted on labelled
    questions (see knowledge_base.evaluation.fit_calibration): the estimated probability that the
    hit's document is the one the question is about. Out-of-scope questions score low.
+5. In a conversation (`context`): a message that is not confidently placed on its own is ranked
+   again together with the previous user message; the more confident reading wins.
 """
 from __future__ import annotations
 
