@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
@@ -25,8 +24,6 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-
-log = logging.getLogger(__name__)
 
 DEFAULT_CACHE_SIZE = 200
 
