@@ -80,6 +80,15 @@ def rss_bytes(pid: int) -> int:
     return total
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc, clock ticks)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -194,6 +203,7 @@ async def run_load(args, settings, group) -> None:
         await asyncio.sleep(args.warmup)
         load.measuring = True
         measure_start = time.monotonic()
+        cpu_start = {name: cpu_seconds(pid) for name, pid in pids.items()}
         if args.profile:
             spy_bin = Path(sys.executable).parent / "py-spy"
             if spy_bin.exists():
@@ -203,6 +213,7 @@ async def run_load(args, settings, group) -> None:
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         await asyncio.gather(*users)
         measure_end = time.monotonic()
+        cpu_used = {name: cpu_seconds(pid) - cpu_start[name] for name, pid in pids.items()}
         await asyncio.sleep(1)
         sampler.cancel()
         router.cancel()
@@ -236,6 +247,8 @@ async def run_load(args, settings, group) -> None:
         print(f"  Rasa REST alone (sequential, same messages) ms: p50 {percentile(rasa_direct, 50):.0f}  "
               f"p95 {percentile(rasa_direct, 95):.0f}")
         total = 0
+        per_message = "  ".join(f"{name} {1000 * used / max(len(answered), 1):.1f}" for name, used in cpu_used.items())
+        print(f"  CPU ms per message answered: {per_message}")
         for name, peak in peaks.items():
             total += peak
             print(f"  peak RSS {name}: {peak / 2**20:.0f} MB")
