@@ -34,8 +34,9 @@ SLOT_ID_ENTITY = "slot_id"
 UNKNOWN_MUTUALITEIT = "onbekend"
 NONE_FITS = "geen"  # slot_id of the "none of these fit" button
 
-# Intents that end the form (rules: stop/deny during the form -> action_stop_booking).
-EXIT_INTENTS = frozenset({"stop", "deny"})
+# Intents that end the form (rules: stop/deny during the form -> action_stop_booking;
+# crisis -> action_crisis_support, which puts the form aside).
+EXIT_INTENTS = frozenset({"stop", "deny", "crisis"})
 # Intents that have their own rule during the form; the form lets them through.
 OTHER_FLOW_INTENTS = frozenset({
     "book_intake", "my_appointment", "cancel_appointment", "reschedule_appointment",

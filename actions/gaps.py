@@ -7,12 +7,18 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from intake.db import default_session_factory
 from intake.gaps import record_unanswered_question
+from safety.crisis import assess
 
 log = logging.getLogger(__name__)
 
 
 def record_gap(text: str, *, intent: str | None, measure: str | None) -> None:
-    """Never fails the conversation: a database problem is logged (without the text)."""
+    """Never fails the conversation: a database problem is logged (without the text).
+
+    A message with signs of crisis is never logged: it is answered, not listed for review.
+    """
+    if assess(text).is_crisis:
+        return
     try:
         with default_session_factory()() as session:
             record_unanswered_question(session, text, intent=intent, measure=measure)

@@ -23,6 +23,8 @@ from bot.instructions import carry_out
 from bot.rasa_client import BotMessage, RasaClient, RasaUnavailable
 from bot.telegram_flow import ChatBusy, ChatGate
 from bot.telegram_render import CallbackStore, button_title, chosen_text, render_message
+from safety.crisis import assess
+from safety.replies import crisis_reply
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +159,12 @@ async def ask_rasa(fe: FrontEnd, bot, chat_id: int, text: str) -> list[BotMessag
         try:
             return await fe.rasa.send(sender, text)
         except RasaUnavailable as exc:
+            crisis = assess(text)
+            if crisis.is_crisis:
+                # Crisis first: the lines to call do not wait for Rasa to come back.
+                log.warning("Rasa unavailable for %s; crisis reply sent by the front end", sender)
+                await bot.send_message(chat_id, crisis_reply(crisis))
+                return None
             if isinstance(exc.__cause__, httpx.TimeoutException):
                 log.warning("Rasa timed out for %s", sender)
                 await bot.send_message(chat_id, TOO_SLOW)

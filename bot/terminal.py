@@ -10,6 +10,8 @@ from collections.abc import Callable
 from bot.identity import sender_id
 from bot.instructions import carry_out
 from bot.rasa_client import BotMessage, Button, RasaClient, RasaUnavailable
+from safety.crisis import assess
+from safety.replies import crisis_reply
 from tnw.config import Settings
 
 WELCOME = (
@@ -80,7 +82,8 @@ async def chat(
         try:
             messages = await client.send(sender, resolve_choice(text, buttons))
         except RasaUnavailable:
-            write(UNAVAILABLE)
+            crisis = assess(text)
+            write(f"Assistent: {crisis_reply(crisis)}" if crisis.is_crisis else UNAVAILABLE)
             continue
         output, buttons = render(messages)
         write(output or f"Assistent: {NO_ANSWER}")

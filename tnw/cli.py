@@ -103,9 +103,11 @@ def _register_subcommands() -> None:
     """Each package brings its own commands; they are wired here in one place."""
     from intake.cli import register as register_intake
     from knowledge_base.cli import eval_command, kb
+    from tnw.crisis_eval import crisis_eval
 
     main.add_command(kb)
     main.add_command(eval_command)
+    main.add_command(crisis_eval)
     register_intake(main)
 
 

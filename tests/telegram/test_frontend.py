@@ -137,6 +137,15 @@ async def test_rasa_down_gets_a_friendly_wait_then_an_apology(frontend, fake_api
     assert texts == [h.PLEASE_WAIT, h.UNAVAILABLE]
 
 
+async def test_rasa_down_and_a_crisis_message_gets_the_crisis_lines_at_once(frontend, fake_api, rasa):
+    rasa.down = True
+    await fake_api.send_text(CHAT, "ik wil er niet meer zijn")
+    texts = await fake_api.wait_for_texts(CHAT, 1, timeout=15)
+    await asyncio.sleep(0.5)  # nothing else follows: no "even geduld", no apology
+    texts = fake_api.sent_texts(CHAT)
+    assert len(texts) == 1 and "1813" in texts[0] and "112" in texts[0]
+
+
 async def test_rasa_back_within_patience_answers_the_same_message(tg_settings, fake_api, rasa):
     rasa.down = True
     async with running_frontend(tg_settings, rasa.client(), options=fast_options(rasa_patience=20), retry_delay=0.3):

@@ -171,3 +171,32 @@ async def test_booking_notifies_the_coordinator(stack, e2e_settings, fake_api):
         await asyncio.sleep(2)  # a few more outbox rounds: the notice must not be sent twice
     assert "Nieuwe intake" in notes[0] and "Jan Testmans" in notes[0]
     assert len(fake_api.sent_texts(COORDINATOR_CHAT)) == 1
+
+
+async def test_a_french_crisis_message_gets_the_crisis_lines_in_french(e2e_settings, fake_api):
+    chat = 5010
+    async with running_frontend(e2e_settings, rasa_client(e2e_settings)):
+        replies = await ask(fake_api, chat, "je n'en peux plus, je pense à mettre fin à mes jours", 0)
+    reply = "\n".join(replies)
+    assert "1813" in reply and "112" in reply and "danger immédiat" in reply
+    # No question, no buttons to measures, no booking form.
+    assert all(m.reply_markup is None for m in fake_api.bot_messages(chat))
+    assert "?" not in reply
+
+
+async def test_a_crisis_inside_the_intake_form_stops_the_form(e2e_settings, fake_api):
+    chat = 5011
+    async with running_frontend(e2e_settings, rasa_client(e2e_settings)):
+        await ask(fake_api, chat, "ik wil een afspraak maken met een coördinator", 0)
+        message = next(m for m in reversed(fake_api.bot_messages(chat)) if m.reply_markup)
+        consent = next(b for row in message.reply_markup["inline_keyboard"] for b in row if b["text"] == "Ja, dat is goed")
+        before = len(fake_api.sent_texts(chat))
+        await fake_api.press_button(chat, message.message_id, consent["callback_data"])
+        await fake_api.wait_for(lambda: any("Hoe mag de coördinator je noemen?" in t
+                                            for t in fake_api.sent_texts(chat)[before:]), 60, "the name question")
+        crisis = await ask(fake_api, chat, "eigenlijk zie ik het allemaal niet meer zitten", len(fake_api.sent_texts(chat)))
+        assert "1813" in "\n".join(crisis) and "coördinator je noemen" not in "\n".join(crisis)
+        # The form is put aside: the next message is read as itself, not stored as a name.
+        after = await ask(fake_api, chat, "wat is jobcoaching?", len(fake_api.sent_texts(chat)))
+    assert "jobcoach" in "\n".join(after).lower()
+    assert not any("noemen?" in text for text in after)
