@@ -22,8 +22,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from actions.formatting import BOOK_BUTTON
 from actions.booking_helpers import (
-    ALREADY_YOURS, ASK_CANCEL, BOOK_BUTTON, BUTTON_EXPIRED, CANCEL_BUTTON, CANCEL_KEPT, CANCELLED,
+    ALREADY_YOURS, ASK_CANCEL, BUTTON_EXPIRED, CANCEL_BUTTON, CANCEL_KEPT, CANCELLED,
     CONSENT_BUTTONS, CONSENT_KNOWN, CONSENT_QUESTION, CONSENT_REFUSED, CONTACT, DB_PROBLEM,
     EMPLOYER_BUTTONS, EMPLOYER_TEXT, FIELD_NL, FORM_NAME, FORM_SLOTS, FORM_STOPPED,
     MUTUALITEIT, MY_APPOINTMENT_BUTTON, NAME, NO_APPOINTMENT, NO_SLOTS, NO_SLOTS_RESCHEDULE,
@@ -118,6 +119,11 @@ def offer_moments(session: Session, *, mutualiteit: str | None, postcode: str | 
 # ---------------------------------------------------------------- starting: employer, consent
 
 
+# What a reply to a booking request reports to `tnw eval --answers` (see actions/knowledge.py):
+# a talk with the terug-naar-werk-coördinator.
+BOOKING_REPLY = {"reply_kind": "booking", "measure": "tnw_coordinator"}
+
+
 class ActionStartBooking(Action):
     """book_intake: employer explanation, an existing appointment, or the consent question."""
 
@@ -128,14 +134,14 @@ class ActionStartBooking(Action):
         text = message_text(tracker.latest_message)
         role_entity = named_role(tracker)
         if is_employer_request(text, role_entity, tracker.get_slot("role")):
-            dispatcher.utter_message(text=EMPLOYER_TEXT, buttons=EMPLOYER_BUTTONS)
+            dispatcher.utter_message(text=EMPLOYER_TEXT, buttons=EMPLOYER_BUTTONS, **BOOKING_REPLY)
             return [SlotSet(STEP_SLOT, None), SlotSet("role", "employer")]
         try:
             sender = sender_of(tracker)
             upcoming, consented = with_session(
                 lambda s: (upcoming_intakes(s, sender), has_consent(s, sender)))
         except (StorageProblem, IntakeError):
-            dispatcher.utter_message(text=f"{DB_PROBLEM}\n{GENERIC_CONTACT}")
+            dispatcher.utter_message(text=f"{DB_PROBLEM}\n{GENERIC_CONTACT}", **BOOKING_REPLY)
             return [SlotSet(STEP_SLOT, None)]
         events: list[dict[str, Any]] = [SlotSet(RESCHEDULE_SLOT, None)]
         if role_entity == "participant":
@@ -143,13 +149,13 @@ class ActionStartBooking(Action):
         if upcoming:
             dispatcher.utter_message(
                 text="Je hebt al een afspraak.\n" + appointment_text(upcoming[0]),
-                buttons=[RESCHEDULE_BUTTON, CANCEL_BUTTON],
+                buttons=[RESCHEDULE_BUTTON, CANCEL_BUTTON], **BOOKING_REPLY,
             )
             return events + [SlotSet(STEP_SLOT, None)]
         if consented:
-            dispatcher.utter_message(text=f"{CONSENT_KNOWN} Ik stel je 5 korte vragen. Typ 'stop' om te stoppen.")
+            dispatcher.utter_message(text=f"{CONSENT_KNOWN} Ik stel je 5 korte vragen. Typ 'stop' om te stoppen.", **BOOKING_REPLY)
             return events + [SlotSet(STEP_SLOT, START_FORM)]
-        dispatcher.utter_message(text=CONSENT_QUESTION, buttons=CONSENT_BUTTONS)
+        dispatcher.utter_message(text=CONSENT_QUESTION, buttons=CONSENT_BUTTONS, **BOOKING_REPLY)
         return events + [SlotSet(STEP_SLOT, ASK_CONSENT)]
 
 

@@ -48,6 +48,7 @@ QUESTION_INTENTS = frozenset({
     "ask_measure", "ask_eligibility", "ask_how_to_apply", "ask_financial_impact",
     "ask_coordinator", "greet", "goodbye", "thank", "smalltalk", "bot_challenge",
     "out_of_scope", "other_language", "affirm",
+    "express_frustration", "share_good_news", "ask_simpler", "medical_question",
 })
 
 _QUESTION_START = re.compile(
@@ -409,7 +410,6 @@ _MY_EMPLOYEE = re.compile(
     r"medewerkers)\b", re.I)
 _FOR_MYSELF = re.compile(r"\b(voor\s+(mezelf|mijzelf|mij|me)|ik\s+ben\s+(zelf\s+)?(ziek|werknemer))\b", re.I)
 
-BOOK_BUTTON = {"title": "Plan een gesprek", "payload": "/book_intake"}
 MY_APPOINTMENT_BUTTON = {"title": "Mijn afspraak", "payload": "/my_appointment"}
 RESCHEDULE_BUTTON = {"title": "Verplaatsen", "payload": "/reschedule_appointment"}
 CANCEL_BUTTON = {"title": "Annuleren", "payload": "/cancel_appointment"}

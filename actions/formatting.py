@@ -5,19 +5,16 @@ import datetime
 import json
 
 from knowledge_base.documents import Document, Section
+from knowledge_base.items import Item
 
 _MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
 )
 
-# Next steps offered under an answer, keyed by the section they lead to.
-NEXT_STEPS = (
-    ("apply", "Hoe vraag ik dit aan?", "/ask_how_to_apply"),
-    ("conditions", "Kom ik in aanmerking?", "/ask_eligibility"),
-    ("coordinator", "Praat met een coördinator", "/ask_coordinator"),
-)
-BOOK_BUTTON = {"title": "Plan een gesprek met een coördinator", "payload": "/book_intake"}
+# Under an answer: up to three "Meer hierover" items, then a person (at most four buttons).
+MAX_MORE_BUTTONS = 3
+BOOK_BUTTON = {"title": "Praat met een coördinator", "payload": "/book_intake"}
 BENEFIT_REFERRAL = (
     "Wat dit voor jouw uitkering betekent, kan alleen je ziekenfonds uitrekenen. "
     "Vraag het aan je adviserend arts of aan de terug-naar-werk-coördinator van je ziekenfonds."
@@ -52,9 +49,14 @@ def intent_payload(intent: str, **entities: str) -> str:
     return f"/{intent}{json.dumps(entities)}" if entities else f"/{intent}"
 
 
-def next_step_buttons(shown_section: str) -> list[dict[str, str]]:
-    return [
-        {"title": title, "payload": payload}
-        for section, title, payload in NEXT_STEPS
-        if section != shown_section
-    ]
+def item_answer(document: Document, item: Item, *, extra: str = "") -> str:
+    """An answer item: its question as the heading, the answer, and where it comes from."""
+    source = f"Bron: {item.sources[0]} (laatst nagekeken op {dutch_date(item.last_verified)})."
+    return one_message("\n".join(part for part in (f"{document.title} – {item.question}", item.answer, extra, source) if part))
+
+
+def answer_buttons(more: list[Item]) -> list[dict[str, str]]:
+    """"Meer hierover" buttons to related items, then "Praat met een coördinator"."""
+    buttons = [{"title": f"Meer: {item.question}", "payload": intent_payload("ask_item", item=item.id)}
+               for item in more[:MAX_MORE_BUTTONS]]
+    return [*buttons, BOOK_BUTTON]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from knowledge_base.documents import Document
+from knowledge_base.items import Item
 from knowledge_base.search import KnowledgeBase
 from tnw.config import load_settings
 
@@ -17,3 +18,9 @@ def knowledge_base() -> KnowledgeBase:
 
 def documents() -> dict[str, Document]:
     return knowledge_base().documents
+
+
+@lru_cache(maxsize=1)
+def items_by_id() -> dict[str, Item]:
+    """Every answer item of every document, by its id (ids are unique across the knowledge base)."""
+    return {item.id: item for document in documents().values() for item in document.items}

@@ -1,9 +1,16 @@
 """Answers about support measures, taken word for word from the knowledge base.
 
-One decision per question (see `decide`): answer a section of a measure, ask which measure
-is meant, ask the user's role first, or — after a second miss — offer a coordinator.
-The intent picks the section (eligibility -> conditions, how to apply -> application, ...);
-the `measure` entity or, for follow-ups, the `measure` slot picks the document.
+One decision per question (see `decide`): answer an answer item or a section of a measure
+(with the alternatives under it when the measure is only plausible), ask which measure is meant,
+or — after a second miss — offer a coordinator. The role is never asked before answering: the
+search leans towards the role when it is known. The intent leans towards a section (eligibility
+-> conditions, ...), an answer item that matches the question better wins; the `measure`
+entity or, for follow-ups, the `measure` slot picks the document.
+
+Every message says what kind of reply it is (`reply_kind`: answer, clarify, ask_role,
+offer_coordinator, role_noted) and, for an answer, the `measure` and `section` it came from.
+Rasa keeps these keys in the bot event's metadata in the tracker; the REST channel does not
+send them to the front end. `tnw eval --answers` reads them there.
 """
 from __future__ import annotations
 
@@ -17,9 +24,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import formatting
 from actions.gaps import record_gap
-from actions.kb_client import documents, knowledge_base
+from actions.kb_client import documents, items_by_id, knowledge_base
 from actions.roles import known_role
 from knowledge_base.lexical import STOPWORDS, raw_tokens
+from knowledge_base.chunking import ITEM_PREFIX
+from knowledge_base.documents import Document
+from knowledge_base.items import Item
 from knowledge_base.search import Hit, Ranking, distinct_doc_ids
 
 # The section each kind of question is answered from; None lets the search choose.
@@ -29,10 +39,14 @@ SECTION_FOR_INTENT = {
     "ask_how_to_apply": "apply",
     "ask_financial_impact": "amount",
     "ask_coordinator": None,
+    "ask_item": None,
     "nlu_fallback": None,
 }
 # Below this search confidence the assistant asks instead of guessing.
 CONFIDENT = 0.5
+# From this confidence on, the best measure is answered (with the alternatives as buttons)
+# instead of asking which measure is meant: people want an answer, not a quiz.
+PLAUSIBLE = 0.2
 # A question with few words of its own continues the current measure ("hoe vraag ik dat aan?",
 # "geldt dat ook voor zelfstandigen?"); words pointing back ("dat", "die premie") allow one more.
 # A question with more to say ("mijn baas wil mijn bureau aanpassen, wie betaalt dat?") is new,
@@ -41,6 +55,7 @@ _POINTS_BACK = re.compile(r"\b(dat|dit|die|deze|daar\w*|hiervoor|ervoor|ook|zoie
 FOLLOW_UP_MAX_CONTENT_WORDS = 2
 
 ASK_WHICH_MEASURE = "Ik weet niet zeker wat je bedoelt. Gaat het over een van deze?"
+SOMETHING_ELSE = "Bedoel je iets anders? Kies hieronder."
 ASK_ROLE = "Dan help ik je eerst op weg. Ben je zelf (langdurig) ziek, of ben je werkgever?"
 OFFER_COORDINATOR = (
     "Sorry, daar vind ik geen goed antwoord op. Een terug-naar-werk-coördinator van je "
@@ -66,11 +81,13 @@ class Question:
     misses: int
     role_asked: bool
     previous_text: str = ""  # the user's message before this one, to read short replies in context
+    entity_item: str | None = None  # an answer item asked for by id ("Meer hierover" button)
+    shown: str | None = None  # the section or item shown last ("item:<id>" for an item)
 
 
 @dataclass(frozen=True)
 class Decision:
-    kind: str  # answer | clarify | ask_role | offer_coordinator
+    kind: str  # answer | clarify | offer_coordinator (candidates under an answer: the alternatives)
     measure: str | None = None
     section: str | None = None
     candidates: list[str] = field(default_factory=list)
@@ -87,6 +104,16 @@ def is_follow_up(text: str) -> bool:
 def decide(question: Question, hits: list[Hit]) -> Decision:
     """What to do with a question, given the search hits over the whole knowledge base."""
     section = SECTION_FOR_INTENT.get(question.intent)
+    if question.entity_item:
+        item = item_by_id(question.entity_item)
+        return Decision("answer", item.doc_id, f"{ITEM_PREFIX}{item.id}")
+    if question.intent == "ask_item" and question.slot_measure:
+        # "meer hierover" typed: the first related item of what was shown, else the best match.
+        shown = item_by_id(question.shown.removeprefix(ITEM_PREFIX)) if question.shown else None
+        if shown is not None and shown.related:
+            following = item_by_id(shown.related[0])
+            return Decision("answer", following.doc_id, f"{ITEM_PREFIX}{following.id}")
+        return Decision("answer", question.slot_measure, None)
     if question.entity_measure:
         return Decision("answer", question.entity_measure, section)
     top = hits[0] if hits else None
@@ -99,20 +126,55 @@ def decide(question: Question, hits: list[Hit]) -> Decision:
         return Decision("answer", "tnw_coordinator", section)
     if confident:
         return Decision("answer", top.doc_id, section)
-    if question.misses >= 1:
+    if question.misses >= 1:  # clarified once already: a person helps further
         return Decision("offer_coordinator")
-    if question.role is None and not question.role_asked and question.text:
-        return Decision("ask_role")
+    if top is not None and top.confidence >= PLAUSIBLE:
+        # Answer first; the other likely measures go under the answer ("Bedoel je iets anders?").
+        others = [doc_id for doc_id in distinct_doc_ids(hits) if doc_id != top.doc_id]
+        return Decision("answer", top.doc_id, section, candidates=others[:2])
     return Decision("clarify", candidates=distinct_doc_ids(hits)[:3])
 
 
 def choose_section(measure: str, preferred: str | None, question: Question, ranking: Ranking | None) -> str:
-    """The section to show: the measure's best chunk in the question's ranking, when it has words."""
+    """The section or item to show: the measure's best chunk in the question's ranking, when it
+    has words. A "wat is X?" question keeps the overview unless an answer item matches better."""
+    if preferred is not None and preferred.startswith(ITEM_PREFIX):
+        return preferred
     if ranking is not None:
         hits = knowledge_base().hits(ranking, measure=measure, k=1)
-        if hits and (preferred is None or question.intent != "ask_measure"):
+        specific = hits and hits[0].section_key.startswith(ITEM_PREFIX) and asks_more_than_the_name(question.text, measure)
+        if hits and (preferred is None or question.intent != "ask_measure" or specific):
             return hits[0].section_key
     return preferred or "what"
+
+
+def asks_more_than_the_name(text: str, measure: str) -> bool:
+    """"Wat is de VOP?" asks for the overview; "wat is het verschil tussen VOP en IMW?" asks
+    something specific: it has words of its own besides the measure's names."""
+    document = documents()[measure]
+    names = {word for name in (document.title, *document.aliases) for word in raw_tokens(name)}
+    own = [word for word in raw_tokens(text) if word not in STOPWORDS and word not in names]
+    return len(own) >= 2
+
+
+def item_by_id(item_id: str | None) -> Item | None:
+    return items_by_id().get(item_id or "")
+
+
+def more_about(document: Document, shown: str, ranking: Ranking | None) -> list[Item]:
+    """The items offered as "Meer hierover" under an answer: the shown item's related items, or
+    the document's items that match the question best (its first items for a button press)."""
+    shown_item = item_by_id(shown.removeprefix(ITEM_PREFIX)) if shown.startswith(ITEM_PREFIX) else None
+    if shown_item is not None and shown_item.related:
+        chosen = [item_by_id(item_id) for item_id in shown_item.related]
+        return [item for item in chosen if item is not None][:formatting.MAX_MORE_BUTTONS]
+    if ranking is not None:
+        hits = knowledge_base().hits(ranking, measure=document.id, k=len(document.sections) + len(document.items))
+        ranked = [item_by_id(hit.section_key.removeprefix(ITEM_PREFIX)) for hit in hits
+                  if hit.section_key.startswith(ITEM_PREFIX) and hit.section_key != shown]
+    else:
+        ranked = [item for item in document.items if f"{ITEM_PREFIX}{item.id}" != shown]
+    return [item for item in ranked if item is not None][:formatting.MAX_MORE_BUTTONS]
 
 
 def rank_question(question: Question) -> Ranking | None:
@@ -138,16 +200,28 @@ def read_question(tracker: Tracker) -> Question:
     message = tracker.latest_message or {}
     raw = message.get("text") or ""
     entity = next(tracker.get_latest_entity_values("measure"), None)
+    item = next(tracker.get_latest_entity_values("item"), None)
     return Question(
+        entity_item=item if isinstance(item, str) and item in items_by_id() else None,
+        shown=tracker.get_slot("kb_shown") if isinstance(tracker.get_slot("kb_shown"), str) else None,
         intent=(message.get("intent") or {}).get("name") or "nlu_fallback",
         text="" if raw.startswith("/") else raw.strip(),
-        entity_measure=entity if entity in documents() else None,
+        entity_measure=entity if isinstance(entity, str) and entity in documents() else None,
         slot_measure=tracker.get_slot("measure") if tracker.get_slot("measure") in documents() else None,
         role=known_role(tracker),
         misses=int(tracker.get_slot("kb_misses") or 0),
         role_asked=bool(tracker.get_slot("role_asked")),
         previous_text=previous_user_text(tracker),
     )
+
+
+def clarify_buttons(question: Question, candidates: list[str], *, prefix: str = "") -> list[dict[str, str]]:
+    """One button per candidate measure, asking the same kind of question about it."""
+    intent = question.intent if question.intent in SECTION_FOR_INTENT else "ask_measure"
+    if intent in ("nlu_fallback", "ask_coordinator", "ask_item"):
+        intent = "ask_measure"
+    return [{"title": f"{prefix}{documents()[doc_id].title}", "payload": formatting.intent_payload(intent, measure=doc_id)}
+            for doc_id in candidates]
 
 
 def respond(dispatcher: CollectingDispatcher, question: Question) -> list[dict[str, Any]]:
@@ -159,29 +233,27 @@ def respond(dispatcher: CollectingDispatcher, question: Question) -> list[dict[s
     if decision.kind == "answer":
         document = documents()[decision.measure]
         section_key = choose_section(decision.measure, decision.section, question, ranking)
+        # A money question also gets the referral: only the ziekenfonds computes a benefit.
+        item = item_by_id(section_key.removeprefix(ITEM_PREFIX)) if section_key.startswith(ITEM_PREFIX) else None
         extra = formatting.BENEFIT_REFERRAL if question.intent == "ask_financial_impact" else ""
-        buttons = formatting.next_step_buttons(section_key)
-        if question.intent == "ask_coordinator":
-            buttons = [formatting.BOOK_BUTTON]
+        text = (formatting.item_answer(document, item, extra=extra) if item is not None
+                else formatting.section_answer(document, document.section(section_key), extra=extra))
+        if decision.candidates:  # not sure: the alternatives replace the "Meer hierover" buttons
+            text = f"{text}\n{SOMETHING_ELSE}"
+            buttons = [*clarify_buttons(question, decision.candidates, prefix="Of bedoel je: "), formatting.BOOK_BUTTON]
+        else:
+            buttons = formatting.answer_buttons(more_about(document, section_key, ranking))
         dispatcher.utter_message(
-            text=formatting.section_answer(document, document.section(section_key), extra=extra),
+            text=text,
             buttons=buttons,
+            reply_kind="answer", measure=decision.measure, section=section_key,
         )
-        return [SlotSet("measure", decision.measure), SlotSet("kb_misses", 0), SlotSet("pending_question", None)]
-
-    if decision.kind == "ask_role":
-        dispatcher.utter_message(text=ASK_ROLE, buttons=ROLE_BUTTONS)
-        return [SlotSet("pending_question", question.text), SlotSet("role_asked", True)]
+        return [SlotSet("measure", decision.measure), SlotSet("kb_misses", 0), SlotSet("pending_question", None),
+                SlotSet("kb_shown", section_key)]
 
     if decision.kind == "clarify" and decision.candidates:
-        intent = question.intent if question.intent in SECTION_FOR_INTENT else "ask_measure"
-        if intent in ("nlu_fallback", "ask_coordinator"):
-            intent = "ask_measure"
-        buttons = [
-            {"title": documents()[doc_id].title, "payload": formatting.intent_payload(intent, measure=doc_id)}
-            for doc_id in decision.candidates
-        ]
-        dispatcher.utter_message(text=ASK_WHICH_MEASURE, buttons=buttons)
+        dispatcher.utter_message(text=ASK_WHICH_MEASURE, buttons=clarify_buttons(question, decision.candidates),
+                                 reply_kind="clarify", candidates=list(decision.candidates))
         return [SlotSet("kb_misses", question.misses + 1), SlotSet("pending_question", None)]
 
     # A second miss (or nothing at all to offer): a person helps further; coordinators see the gap.
@@ -189,6 +261,7 @@ def respond(dispatcher: CollectingDispatcher, question: Question) -> list[dict[s
     dispatcher.utter_message(
         text=OFFER_COORDINATOR,
         buttons=[formatting.BOOK_BUTTON, {"title": "Nee, ik stel een andere vraag", "payload": "/deny"}],
+        reply_kind="offer_coordinator",
     )
     return [SlotSet("kb_misses", 0), SlotSet("pending_question", None)]
 
@@ -215,12 +288,12 @@ class ActionRememberRole(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         role = known_role(tracker)
         if role is None:
-            dispatcher.utter_message(text=ASK_ROLE, buttons=ROLE_BUTTONS)
+            dispatcher.utter_message(text=ASK_ROLE, buttons=ROLE_BUTTONS, reply_kind="ask_role")
             return []
         events: list[dict[str, Any]] = [SlotSet("role", role)]
         pending = tracker.get_slot("pending_question")
         if not pending:
-            dispatcher.utter_message(text=f"{ROLE_NOTED[role]} Wat wil je weten?")
+            dispatcher.utter_message(text=f"{ROLE_NOTED[role]} Wat wil je weten?", reply_kind="role_noted")
             return events
         question = Question(
             intent="ask_measure", text=pending, entity_measure=None, slot_measure=None,

@@ -2,6 +2,9 @@
 
 Also messages in English or French: a short reply in that language saying the assistant
 speaks Dutch, and how to reach a person.
+
+The replies report their kind (`reply_kind`: out_of_scope, other_language) for
+`tnw eval --answers`, like actions/knowledge.py.
 """
 from __future__ import annotations
 
@@ -12,11 +15,36 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 SCOPE_INTRO = "Daar kan ik je helaas niet mee helpen: ik ken vooral de steun om na ziekte weer aan het werk te gaan."
-# Topic words -> where to go. First match wins; the last entry is the general pointer.
+# Topic words -> where to go (../shared/facts.md §18). First match wins; the general pointer
+# is last. Specific bodies come before the broad "money" and "medical" entries.
 REFERRALS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"lening|bank|krediet|schuld|belasting|huur|woning|pensioen|kinderbijslag|groeipakket", re.I),
-     "Voor geldzaken zoals leningen, belastingen of schulden kan je terecht bij je bank, de FOD Financiën of het OCMW van je gemeente."),
-    (re.compile(r"ontsla|ontslag|opzeg|c4\b|contract|arbeidsrecht|vakbond", re.I),
+    (re.compile(r"kinderbijslag|kindergeld|groeipakket|zorgtoeslag|schooltoeslag", re.I),
+     "Vragen over het Groeipakket (het vroegere kindergeld) stel je aan je eigen uitbetaler: FONS, Infino, "
+     "KidsLife Vlaanderen, MyFamily of Parentia. Meer uitleg staat op www.groeipakket.be."),
+    (re.compile(r"pensioen|mypension|brugpensioen", re.I),
+     "Voor je pensioen helpt de Federale Pensioendienst je: bel gratis de Pensioenlijn 1765, of bekijk je "
+     "dossier op mypension.be met je eID."),
+    (re.compile(r"arbeidsongeval|ongeval op (het|de|mijn) (werk|werf)|werkongeval|beroepsziekte|(viel|gevallen) van (een|de) (ladder|stelling|trap)|(ladder|stelling) (af )?gevallen", re.I),
+     "Een arbeidsongeval, ook op weg naar of van het werk, regelt de verzekeraar van je werkgever. Voor een "
+     "beroepsziekte, of als je het niet eens bent met de verzekeraar, is er Fedris, het federaal agentschap "
+     "voor beroepsrisico's."),
+    (re.compile(r"inkomensvervangende|integratietegemoetkoming|tegemoetkoming.*handicap|parkeerkaart|\bivt\b|my ?handicap", re.I),
+     "Tegemoetkomingen voor personen met een handicap (de inkomensvervangende tegemoetkoming en de "
+     "integratietegemoetkoming) vraag je aan bij de FOD Sociale Zekerheid, DG Personen met een handicap: "
+     "online via handicap.belgium.be of gratis via 0800 987 99. Je ziekenfonds of het zorgloket van je "
+     "gemeente helpt je ook."),
+    (re.compile(r"vaph|persoonsvolgend|zorgbudget|rechtstreeks toegankelijke hulp", re.I),
+     "Voor een persoonsvolgend budget of zorg en ondersteuning bij een handicap is het VAPH er "
+     "(www.vaph.be). Een budget vraag je aan vóór je 65 wordt."),
+    (re.compile(r"belasting|tax-on-web|myminfin|bedrijfsvoorheffing|aangifte personenbelasting", re.I),
+     "Vragen over belastingen beantwoordt de FOD Financiën: via MyMinfin, het contactformulier op "
+     "financien.belgium.be of 0257 257 57."),
+    (re.compile(r"werkloos|werkloosheid|\brva\b|hulpkas|dopgeld|\bdop\b|\bc4\b", re.I),
+     "Over een werkloosheidsuitkering beslist de RVA. Je vakbond (als je lid bent) of de Hulpkas voor "
+     "Werkloosheidsuitkeringen (HVW) vraagt ze voor je aan en betaalt ze uit. Schrijf je binnen 8 dagen in bij VDAB."),
+    (re.compile(r"lening|bank|krediet|schuld|huur|woning", re.I),
+     "Voor geldzaken zoals leningen of schulden kan je terecht bij je bank of het OCMW van je gemeente."),
+    (re.compile(r"ontsla|ontslag|opzeg|contract|arbeidsrecht|vakbond", re.I),
      "Voor vragen over ontslag of contracten kan je als werkgever terecht bij je sociaal secretariaat. Als werknemer helpt je vakbond of een jurist je verder."),
     (re.compile(r"\bcv\b|sollicit|vacature|job zoeken|werk zoeken", re.I),
      "Voor hulp bij solliciteren of een cv kan je gratis terecht bij VDAB: 0800 30 700."),
@@ -71,7 +99,7 @@ class ActionOutOfScope(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         text = (tracker.latest_message or {}).get("text") or ""
-        dispatcher.utter_message(text=f"{SCOPE_INTRO} {referral_for(text)}\n{SCOPE_OFFER}")
+        dispatcher.utter_message(text=f"{SCOPE_INTRO} {referral_for(text)}\n{SCOPE_OFFER}", reply_kind="out_of_scope")
         return []
 
 
@@ -81,5 +109,7 @@ class ActionReplyOtherLanguage(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         text = (tracker.latest_message or {}).get("text") or ""
-        dispatcher.utter_message(text=OTHER_LANGUAGE_REPLIES[guess_language(text)])
+        language = guess_language(text)
+        dispatcher.utter_message(text=OTHER_LANGUAGE_REPLIES[language], reply_kind="other_language",
+                                 language=language)
         return []

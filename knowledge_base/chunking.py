@@ -1,7 +1,9 @@
-"""Chunks: one per document section, the unit a search returns.
+"""Chunks: one per document section and one per answer item, the unit a search returns.
 
 The text that is indexed is enriched with the document's title and aliases, so a section such
-as "Hoe aanvragen?" of BTOM is found when the user only names BTOM.
+as "Hoe aanvragen?" of BTOM is found when the user only names BTOM. An item's chunk also holds
+its question and phrasings: a user's message is matched question to question, where both BM25
+and the small English-first encoder do best.
 """
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import re
 from dataclasses import asdict, dataclass
 
 from knowledge_base.documents import MAX_SECTION_CHARS, Document, DocumentError
+
+ITEM_PREFIX = "item:"  # section_key of an item's chunk: "item:<item id>"
 
 
 @dataclass(frozen=True)
@@ -20,18 +24,24 @@ class Chunk:
     audience: str
     doc_title: str
     aliases: tuple[str, ...]
+    questions: tuple[str, ...] = ()  # an item's title question and phrasings (none for a section)
 
     @property
     def chunk_id(self) -> str:
         return f"{self.doc_id}#{self.section_key}"
+
+    @property
+    def item_id(self) -> str | None:
+        return self.section_key.removeprefix(ITEM_PREFIX) if self.section_key.startswith(ITEM_PREFIX) else None
 
     def meta_text(self) -> str:
         """The names of the measure: title and aliases."""
         return " ; ".join((self.doc_title, *self.aliases))
 
     def body_text(self) -> str:
-        """The section heading and text."""
-        return f"{self.section_title}\n{self.text}"
+        """The section heading (or the item's questions) and text."""
+        heading = "\n".join(self.questions) if self.questions else self.section_title
+        return f"{heading}\n{self.text}"
 
     def dense_text(self) -> str:
         """What the embedding model sees: names of the measure, heading, text."""
@@ -44,11 +54,12 @@ class Chunk:
     def to_json(self) -> dict:
         data = asdict(self)
         data["aliases"] = list(self.aliases)
+        data["questions"] = list(self.questions)
         return data
 
     @classmethod
     def from_json(cls, data: dict) -> "Chunk":
-        return cls(**{**data, "aliases": tuple(data["aliases"])})
+        return cls(**{**data, "aliases": tuple(data["aliases"]), "questions": tuple(data.get("questions", ()))})
 
 
 def chunk_document(document: Document) -> list[Chunk]:
@@ -68,6 +79,19 @@ def chunk_document(document: Document) -> list[Chunk]:
                 audience=document.audience,
                 doc_title=document.title,
                 aliases=document.aliases,
+            )
+        )
+    for item in document.items:
+        chunks.append(
+            Chunk(
+                doc_id=document.id,
+                section_key=f"{ITEM_PREFIX}{item.id}",
+                section_title=item.question,
+                text=item.answer,
+                audience=item.audience,
+                doc_title=document.title,
+                aliases=document.aliases,
+                questions=item.questions,
             )
         )
     return chunks
@@ -117,6 +141,7 @@ def dense_units(chunks: list[Chunk]) -> list[DenseUnit]:
     for i, chunk in enumerate(chunks):
         units.append(DenseUnit(i, "chunk", chunk.dense_text()))
         units.extend(DenseUnit(i, "sentence", sentence) for sentence in sentences(chunk.text))
+        units.extend(DenseUnit(i, "question", question) for question in chunk.questions)
         if chunk.doc_id not in seen_docs:
             seen_docs.add(chunk.doc_id)
             units.extend(DenseUnit(i, "name", name) for name in (chunk.doc_title, *chunk.aliases))

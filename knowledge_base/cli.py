@@ -3,11 +3,11 @@
     tnw kb build [--force]
     tnw kb search "tekst" [--role employer|participant] [--k 5] [--mode hybrid|bm25|dense] [--json]
     tnw kb calibrate QUESTIONS.yaml
-    tnw eval QUESTIONS.yaml [--json] [--no-intents]
+
+(`tnw eval` lives in tnw/eval_cli.py: it starts the Rasa servers.)
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 import time
@@ -126,41 +126,5 @@ def calibrate(questions: Path) -> None:
     click.echo("Put the fitted tuple in SearchConfig.calibration (knowledge_base/index.py) to use it.")
 
 
-@click.command("eval")
-@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the metrics.")
-@click.option("--no-intents", is_flag=True, help="Skip the intent metrics (no Rasa model needed).")
-def eval_command(questions: Path, as_json: bool, no_intents: bool) -> None:
-    """Evaluate search (hybrid and both baselines) and intent classification on a question set."""
-    from knowledge_base.evaluation import (
-        SEARCH_MODES,
-        evaluate,
-        format_report,
-        kb_ranker,
-        load_questions,
-        public_report,
-    )
-
-    settings = _settings()
-    question_list = load_questions(questions)
-    knowledge = _load_kb(settings)
-    rankers = {mode: kb_ranker(knowledge, mode) for mode in SEARCH_MODES}
-
-    parser_context = contextlib.nullcontext(None)
-    if not no_intents:
-        try:
-            from tnw.nlu_client import open_nlu_parser
-        except ImportError:
-            open_nlu_parser = None
-        if open_nlu_parser is not None:
-            parser_context = open_nlu_parser(settings)
-    with parser_context as parse:
-        report = evaluate(question_list, rankers, parse)
-    if as_json:
-        click.echo(json.dumps(public_report(report), ensure_ascii=False))
-    else:
-        click.echo(format_report(report))
-
-
-# For the lead: register with `main.add_command(kb)` and `main.add_command(eval_command)`.
-__all__ = ["kb", "eval_command"]
+# The `tnw eval` command orchestrates the Rasa servers, so it lives in the top layer: tnw/eval_cli.py.
+__all__ = ["kb"]

@@ -8,12 +8,15 @@ sees at once what to fix.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from knowledge_base.items import Item, items_dir_for, load_items
 
 __all__ = [
     "AUDIENCES",
@@ -74,12 +77,16 @@ class Document:
     last_verified: datetime.date
     sections: tuple[Section, ...]
     path: Path
+    items: tuple[Item, ...] = ()  # the specific questions and answers (knowledge_base/items/)
 
     def section(self, key: str) -> Section | None:
         for section in self.sections:
             if section.key == key:
                 return section
         return None
+
+    def item(self, item_id: str) -> Item | None:
+        return next((item for item in self.items if item.id == item_id), None)
 
 
 def _heading_key(title: str) -> str:
@@ -271,8 +278,11 @@ def document_paths(directory: Path = DEFAULT_DOCUMENTS_DIR) -> list[Path]:
     )
 
 
-def load_documents(directory: Path = DEFAULT_DOCUMENTS_DIR) -> dict[str, Document]:
-    """Load every document in `directory`, keyed by id in sorted order; duplicate ids are an error."""
+def load_documents(directory: Path = DEFAULT_DOCUMENTS_DIR, items_dir: Path | None = None) -> dict[str, Document]:
+    """Load every document in `directory`, keyed by id in sorted order; duplicate ids are an error.
+
+    Each document gets its answer items from `items_dir` (default: `items/` beside `directory`).
+    """
     documents: dict[str, Document] = {}
     for path in document_paths(directory):
         document = load_document(path)
@@ -282,4 +292,6 @@ def load_documents(directory: Path = DEFAULT_DOCUMENTS_DIR) -> dict[str, Documen
                 f"{documents[document.id].path.name}"
             )
         documents[document.id] = document
+    items = load_items(items_dir if items_dir is not None else items_dir_for(directory), set(documents))
+    documents = {doc_id: dataclasses.replace(doc, items=items.get(doc_id, ())) for doc_id, doc in documents.items()}
     return dict(sorted(documents.items()))

@@ -7,6 +7,8 @@ Search (questions whose `measure` is not `none`), over the distinct document ids
 - top1: the first document is the expected measure;
 - recall_at_3: the expected measure is among the first three documents;
 - mrr: mean of 1/rank of the expected measure (0 when absent).
+Items (questions that name an `item`, written `<measure>/<section key or item id>`): the same three
+figures over the distinct items of the hits, reported only when the set names items.
 Intent (questions with an `intent`): accuracy and macro-F1 (F1 averaged over every label that
 occurs as expected or predicted, like scikit-learn's default). The question sets label every
 message of the booking conversation `book_intake`; our NLU splits that conversation into finer
@@ -34,6 +36,12 @@ INTENT_LABEL_MAP = {
     "my_appointment": "book_intake",
     "cancel_appointment": "book_intake",
     "reschedule_appointment": "book_intake",
+    # How someone feels, and a request to say it simpler: the question sets call these smalltalk.
+    "express_frustration": "smalltalk",
+    "share_good_news": "smalltalk",
+    "ask_simpler": "smalltalk",
+    # A "tell me more" after an answer is a question about the measure.
+    "ask_item": "ask_measure",
 }
 
 
@@ -45,6 +53,9 @@ class Question:
     intent: str | None
     measure: str | None
     context: tuple[str, ...] = ()  # the user's earlier messages in the conversation, oldest first
+    must_mention: tuple[str, ...] = ()  # phrases the reply must hold ("a | b": either), see tnw.answer_scoring
+    section: str | None = None  # the kind of information that answers it (not scored by search)
+    item: str | None = None  # the answer item expected, "<measure>/<section key or item id>" (item_key)
 
     @property
     def search_role(self) -> str | None:
@@ -69,6 +80,9 @@ def load_questions(path: Path | str) -> list[Question]:
         context = item.get("context") or []
         if not isinstance(context, list):
             raise ValueError(f"{path.name}: question {number} has a 'context' that is not a list")
+        must_mention = item.get("must_mention") or []
+        if not isinstance(must_mention, list) or not all(isinstance(p, (str, int, float)) for p in must_mention):
+            raise ValueError(f"{path.name}: question {number} has a 'must_mention' that is not a list of phrases")
         questions.append(
             Question(
                 id=str(item.get("id", f"#{number}")),
@@ -80,6 +94,9 @@ def load_questions(path: Path | str) -> list[Question]:
                     str(turn["text"]) for turn in context
                     if isinstance(turn, dict) and turn.get("role") == "user" and turn.get("text")
                 ),
+                must_mention=tuple(str(phrase) for phrase in must_mention),
+                section=str(item["section"]) if item.get("section") is not None else None,
+                item=str(item["item"]) if item.get("item") is not None else None,
             )
         )
     return questions
@@ -90,22 +107,35 @@ def search_metrics(
     questions: Iterable[Question], ranked_docs: Callable[[Question], list[str]]
 ) -> dict:
     """top1 / recall_at_3 / mrr / n over questions with a measure, plus the misses."""
+    return _rank_metrics(questions, ranked_docs, lambda q: q.measure if q.has_measure else None)
+
+
+def item_metrics(questions: Iterable[Question], ranked_items: Callable[[Question], list[str]]) -> dict:
+    """The same figures at item level, over the questions that name an item."""
+    return _rank_metrics(questions, ranked_items, lambda q: q.item)
+
+
+def _rank_metrics(
+    questions: Iterable[Question], ranked: Callable[[Question], list[str]],
+    expected_of: Callable[[Question], str | None],
+) -> dict:
     n = top1 = recall3 = 0
     reciprocal = 0.0
     misses = []
     for question in questions:
-        if not question.has_measure:
+        expected = expected_of(question)
+        if not expected:
             continue
         docs = []
-        for doc_id in ranked_docs(question):
+        for doc_id in ranked(question):
             if doc_id not in docs:
                 docs.append(doc_id)
         n += 1
-        rank = docs.index(question.measure) + 1 if question.measure in docs else None
+        rank = docs.index(expected) + 1 if expected in docs else None
         if rank == 1:
             top1 += 1
         else:
-            misses.append({"id": question.id, "expected": question.measure, "got": docs[0] if docs else None,
+            misses.append({"id": question.id, "expected": expected, "got": docs[0] if docs else None,
                            "rank": rank})
         if rank is not None and rank <= 3:
             recall3 += 1
@@ -176,12 +206,36 @@ def kb_ranker(kb, mode: str) -> Callable[[Question], list[str]]:
     return ranked
 
 
+def item_key(measure: str, section_key: str) -> str:
+    """`<measure>/<key>`: the key of a section ("vop/amount"), or of an answer item, whose
+    chunks carry the section key `item:<item id>` ("vop/<item id>")."""
+    return f"{measure}/{section_key.split(':', 1)[-1]}"
+
+
+def hit_item(hit) -> str:
+    """A hit's item id (see item_key)."""
+    return item_key(hit.doc_id, hit.section_key)
+
+
+def kb_item_ranker(kb, mode: str = "hybrid") -> Callable[[Question], list[str]]:
+    """Distinct item ids for a question, best first, from a KnowledgeBase."""
+
+    def ranked(question: Question) -> list[str]:
+        hits = kb.search(question.text, role=question.search_role, k=len(kb.chunks), mode=mode,
+                         context=question.context)
+        return [hit_item(hit) for hit in hits]
+
+    return ranked
+
+
 def evaluate(
     questions: list[Question],
     rankers: dict[str, Callable[[Question], list[str]]],
     parse: Callable[[str], str] | None,
+    item_ranker: Callable[[Question], list[str]] | None = None,
 ) -> dict:
-    """The full report: search for every mode in `rankers`, intents when `parse` is given."""
+    """The full report: search for every mode in `rankers`, intents when `parse` is given,
+    items when `item_ranker` is given and the set names items."""
     search = {mode: search_metrics(questions, ranker) for mode, ranker in rankers.items()}
     report: dict = {
         "search": search.get("hybrid"),
@@ -189,6 +243,8 @@ def evaluate(
         "intent": None,
         "out_of_scope": None,
     }
+    if item_ranker is not None and any(q.item for q in questions):
+        report["items"] = item_metrics(questions, item_ranker)
     if parse is not None:
         predictions = predict_intents(questions, parse)
         report["intent"] = intent_metrics(questions, predictions)
@@ -204,12 +260,15 @@ def public_report(report: dict) -> dict:
             return None
         return {key: value for key, value in metrics.items() if key != "misses"}
 
-    return {
+    public = {
         "search": strip(report["search"]),
         "baselines": {mode: strip(metrics) for mode, metrics in report["baselines"].items()},
         "intent": strip(report["intent"]),
         "out_of_scope": strip(report["out_of_scope"]),
     }
+    if report.get("items"):
+        public["items"] = strip(report["items"])
+    return public
 
 
 def _fmt(value) -> str:
@@ -229,6 +288,14 @@ def format_report(report: dict) -> str:
     if report["search"] and report["search"]["misses"]:
         lines.append("  Misses (hybrid): id, expected, got (rank of expected)")
         for miss in report["search"]["misses"]:
+            lines.append(f"    {miss['id']}: {miss['expected']} -> {miss['got']} ({miss['rank'] or '-'})")
+    items = report.get("items")
+    if items:
+        lines.append(
+            f"Items (questions that name one): top1 {_fmt(items['top1'])}, R@3 {_fmt(items['recall_at_3'])}, "
+            f"MRR {_fmt(items['mrr'])}, n {items['n']}"
+        )
+        for miss in items["misses"]:
             lines.append(f"    {miss['id']}: {miss['expected']} -> {miss['got']} ({miss['rank'] or '-'})")
     lines.append("")
     intent = report["intent"]

@@ -32,9 +32,10 @@ import numpy as np
 
 from knowledge_base.chunking import Chunk, chunk_documents, dense_units
 from knowledge_base.documents import Document, document_paths
+from knowledge_base.items import item_paths, items_dir_for
 from knowledge_base.lexical import LexicalConfig, LexicalIndex
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: answer items (chunks with questions)
 
 
 class EmbedderLike(Protocol):
@@ -99,6 +100,7 @@ def _sha256(data: bytes) -> str:
 
 def compute_fingerprint(documents_dir: Path, model_identity: dict, config: SearchConfig) -> str:
     docs = [(path.name, _sha256(path.read_bytes())) for path in document_paths(documents_dir)]
+    docs += [(f"items/{path.name}", _sha256(path.read_bytes())) for path in item_paths(items_dir_for(documents_dir))]
     payload = {
         "format": FORMAT_VERSION,
         "documents": docs,

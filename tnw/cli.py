@@ -102,12 +102,15 @@ def telegram() -> None:
 def _register_subcommands() -> None:
     """Each package brings its own commands; they are wired here in one place."""
     from intake.cli import register as register_intake
-    from knowledge_base.cli import eval_command, kb
+    from knowledge_base.cli import kb
     from tnw.crisis_eval import crisis_eval
+    from tnw.eval_cli import eval_command
+    from tnw.nlu_cv import nlu_cv
 
     main.add_command(kb)
     main.add_command(eval_command)
     main.add_command(crisis_eval)
+    main.add_command(nlu_cv)
     register_intake(main)
 
 

@@ -80,7 +80,7 @@ def is_valid_model(path: Path) -> bool:
     return any(name.endswith("metadata.json") for name in names)
 
 
-def _run_logged(command: list[str], log_path: Path, settings: Settings) -> int:
+def run_logged(command: list[str], log_path: Path, settings: Settings) -> int:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as log:
         completed = subprocess.run(
@@ -115,7 +115,7 @@ def train(settings: Settings, *, force: bool = False, echo: Callable[[str], None
     log_path = settings.logs_dir / "train.log"
     echo(f"Training the Rasa model (log: {log_path}) ...")
     started = time.monotonic()
-    code = _run_logged(
+    code = run_logged(
         [
             str(rasa_executable(settings)), "train",
             "--domain", "nlu/domain", "--data", "nlu/data", "--config", "config.yml",
@@ -139,7 +139,7 @@ def train(settings: Settings, *, force: bool = False, echo: Callable[[str], None
 def validate(settings: Settings) -> tuple[bool, Path]:
     """Run `rasa data validate`, failing on warnings too; return (ok, log path)."""
     log_path = settings.logs_dir / "validate.log"
-    code = _run_logged(
+    code = run_logged(
         [
             str(rasa_executable(settings)), "data", "validate", "--fail-on-warnings",
             "--domain", "nlu/domain", "--data", "nlu/data", "--config", "config.yml",

@@ -74,7 +74,9 @@ def coordinator(db):
 @pytest.fixture
 def slots(db, coordinator):
     """Six free moments over three days, starting tomorrow."""
-    start = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+    # At 9:00 UTC: two moments an hour apart never straddle midnight in Belgium (the test once
+    # failed when run after 22:00 UTC).
+    start = (datetime.now(timezone.utc) + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
     ids = []
     with db() as session:
         for day in range(3):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from conftest import make_tracker, run_action
+from tests.actions.action_support import make_tracker, run_action
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.crisis import ActionCrisisSupport

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import datetime
+import json
+import re
 
 import sqlalchemy as sa
-from conftest import make_tracker, run_action
+from tests.actions.action_support import make_tracker, run_action
 
 from actions.formatting import dutch_date, one_message
-from actions.kb_client import documents, knowledge_base
+from actions.kb_client import documents, items_by_id, knowledge_base
 from actions.knowledge import (
-    ASK_ROLE, ASK_WHICH_MEASURE, CONFIDENT, OFFER_COORDINATOR, ActionAnswerKnowledge,
+    ASK_ROLE, ASK_WHICH_MEASURE, CONFIDENT, OFFER_COORDINATOR, PLAUSIBLE, ActionAnswerKnowledge,
     ActionRememberRole, Decision, Question, decide, is_follow_up,
 )
 from knowledge_base.search import Hit
@@ -35,16 +37,21 @@ def test_an_entity_decides_the_measure_and_the_intent_the_section():
 
 def test_a_confident_search_answers_and_a_weak_one_clarifies_then_offers_a_person():
     sure = [hit("jobcoaching", CONFIDENT + 0.2), hit("btom", 0.1)]
-    weak = [hit("jobcoaching", CONFIDENT - 0.2), hit("btom", 0.1), hit("vop", 0.1), hit("arbeidszorg", 0.0)]
+    weak = [hit("jobcoaching", PLAUSIBLE - 0.1), hit("btom", 0.05), hit("vop", 0.05), hit("arbeidszorg", 0.0)]
     assert decide(question(), sure) == Decision("answer", "jobcoaching", "what")
     assert decide(question(), weak) == Decision("clarify", candidates=["jobcoaching", "btom", "vop"])
     assert decide(question(misses=1), weak).kind == "offer_coordinator"
 
 
-def test_the_role_is_asked_once_when_unknown_and_the_question_is_unclear():
+def test_a_plausible_measure_is_answered_with_the_alternatives_under_it():
+    plausible = [hit("jobcoaching", PLAUSIBLE + 0.1), hit("btom", 0.1), hit("vop", 0.05), hit("arbeidszorg", 0.0)]
+    assert decide(question(), plausible) == Decision("answer", "jobcoaching", "what", candidates=["btom", "vop"])
+
+
+def test_the_role_is_never_asked_before_answering():
     weak = [hit("btom", 0.1)]
-    assert decide(question(role=None), weak).kind == "ask_role"
-    assert decide(question(role=None, role_asked=True), weak).kind == "clarify"
+    assert decide(question(role=None), weak).kind == "clarify"
+    assert decide(question(role=None), [hit("btom", PLAUSIBLE + 0.1)]).kind == "answer"
 
 
 def test_follow_ups_stay_with_the_measure_of_the_conversation():
@@ -70,14 +77,54 @@ def test_answers_with_the_documents_own_text_source_date_and_next_steps(kb_env):
     text = messages[0]["text"]
     assert one_message(vop.section("what").text) in text
     assert "Bron:" in text and dutch_date(vop.last_verified) in text and "\n\n" not in text
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["/ask_how_to_apply", "/ask_eligibility", "/ask_coordinator"]
-    assert slots["measure"] == "vop"
+    buttons = messages[0]["buttons"]
+    # Up to three "Meer hierover" items of the same measure, then a person; never more than four.
+    assert 2 <= len(buttons) <= 4 and buttons[-1] == {"title": "Praat met een coördinator", "payload": "/book_intake"}
+    for button in buttons[:-1]:
+        item_id = json.loads(button["payload"].removeprefix("/ask_item"))["item"]
+        assert items_by_id()[item_id].doc_id == "vop" and button["title"].startswith("Meer: ")
+        assert len(button["payload"].encode()) <= 64
+    assert slots["measure"] == "vop" and slots["kb_shown"] == "what"
+
+
+def test_a_specific_question_gets_its_answer_item_and_related_buttons(kb_env):
+    item = next(item for item in documents()["btom"].items if item.related)
+    tracker = make_tracker(item.phrasings[0], "ask_eligibility")
+    messages, slots = run_action(ActionAnswerKnowledge(), tracker)
+    assert slots["measure"] == "btom" and slots["kb_shown"].startswith("item:btom-")
+    shown = items_by_id()[slots["kb_shown"].removeprefix("item:")]
+    assert shown.answer in messages[0]["text"] and shown.question in messages[0]["text"]
+
+
+def test_a_more_button_shows_the_related_item(kb_env):
+    item = next(item for document in documents().values() for item in document.items if item.related)
+    related = items_by_id()[item.related[0]]
+    tracker = make_tracker(f'/ask_item{{"item": "{related.id}"}}', "ask_item", [{"entity": "item", "value": related.id}])
+    messages, slots = run_action(ActionAnswerKnowledge(), tracker)
+    assert related.answer in messages[0]["text"]
+    assert slots["kb_shown"] == f"item:{related.id}" and slots["measure"] == related.doc_id
+    # The buttons under it lead to its own related items.
+    offered = [json.loads(b["payload"].removeprefix("/ask_item"))["item"] for b in messages[0]["buttons"][:-1]]
+    assert offered == list(related.related)[:3]
+
+
+def test_a_yes_no_item_answers_with_its_verdict_first(kb_env):
+    yes_no = [item for document in documents().values() for item in document.items if item.kind == "yes_no"]
+    assert len(yes_no) >= 30
+    assert all(re.match(r"(Ja|Nee|Neen|Dat hangt|Niet altijd|Meestal|Soms|Alleen)\b", item.answer) for item in yes_no)
+
+
+def test_the_answer_library_is_large_and_dated(kb_env):
+    items = list(items_by_id().values())
+    assert len(items) >= 180
+    assert all(len(item.answer) <= 700 and item.sources and item.last_verified for item in items)
 
 
 def test_a_follow_up_button_answers_the_application_section_of_the_same_measure(kb_env):
     tracker = make_tracker("/ask_how_to_apply", "ask_how_to_apply", slots={"measure": "jobcoaching"})
-    messages, _ = run_action(ActionAnswerKnowledge(), tracker)
+    messages, slots = run_action(ActionAnswerKnowledge(), tracker)
     assert one_message(documents()["jobcoaching"].section("apply").text) in messages[0]["text"]
+    assert slots["kb_shown"] == "apply"
 
 
 def test_a_typed_follow_up_keeps_the_measure(kb_env):
@@ -94,20 +141,12 @@ def test_financial_questions_refer_to_the_ziekenfonds(kb_env):
     assert "ziekenfonds" in messages[0]["text"] and "uitrekenen" in messages[0]["text"]
 
 
-def test_gibberish_asks_the_role_then_clarifies_then_offers_a_coordinator_and_logs_the_gap(kb_env):
+def test_gibberish_clarifies_then_offers_a_coordinator_and_logs_the_gap(kb_env):
     from intake.db import default_session_factory
     from intake.models import UnansweredQuestion
 
     text = "xqzv plomp wrrt"
     messages, slots = run_action(ActionAnswerKnowledge(), make_tracker(text, "nlu_fallback"))
-    assert messages[0]["text"] == ASK_ROLE and slots["pending_question"] == text
-
-    messages, slots = run_action(
-        ActionRememberRole(),
-        make_tracker("/inform", "inform", [{"entity": "role", "value": "employer"}],
-                     slots={"pending_question": text, "role_asked": True}),
-    )
-    assert slots["role"] == "employer"
     assert messages[0]["text"] == ASK_WHICH_MEASURE and 1 <= len(messages[0]["buttons"]) <= 3
     assert slots["kb_misses"] == 1
 
@@ -150,8 +189,9 @@ def test_a_short_reply_is_searched_together_with_the_previous_message(kb_env):
     alone, _ = run_action(ActionAnswerKnowledge(), tracker)
     tracker.events = [previous, {"event": "user", "text": "2800 mechelen"}]
     in_context, _ = run_action(ActionAnswerKnowledge(), tracker)
-    assert "tnw_coordinator" not in alone[0]["buttons"][0]["payload"]
-    assert "tnw_coordinator" in in_context[0]["buttons"][0]["payload"]
+    coordinator = documents()["tnw_coordinator"].title
+    assert not alone[0]["text"].startswith(coordinator)
+    assert in_context[0]["text"].startswith(coordinator)
 
 
 def test_an_answer_encodes_the_question_once(kb_env, monkeypatch):
@@ -161,5 +201,4 @@ def test_an_answer_encodes_the_question_once(kb_env, monkeypatch):
     monkeypatch.setattr(embedder, "encode_query", lambda text: calls.append(text) or encode(text))
     messages, slots = run_action(ActionAnswerKnowledge(), make_tracker("Hoe vraag ik jobcoaching aan?", "ask_how_to_apply"))
     assert slots["measure"] == "jobcoaching"
-    assert one_message(documents()["jobcoaching"].section("apply").text) in messages[0]["text"]
     assert len(calls) == 1

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_tracker, run_action
+from tests.actions.action_support import make_tracker, run_action
 
 from actions.scope import ActionOutOfScope, ActionReplyOtherLanguage, guess_language, referral_for
 
@@ -9,6 +9,13 @@ from actions.scope import ActionOutOfScope, ActionReplyOtherLanguage, guess_lang
 @pytest.mark.parametrize("text, place", [
     ("hoe ontsla ik iemand zonder opzegvergoeding", "sociaal secretariaat"),
     ("kan ik met mijn ziekte-uitkering een lening krijgen bij de bank", "bank"),
+    ("ons kindergeld is verminderd sinds ik thuis zit, wie moet ik bellen", "Groeipakket"),
+    ("tellen mijn ziektejaren mee voor later als ik op pensioen ga", "Pensioendienst"),
+    ("ik viel van een ladder op het werk, wie betaalt mijn vergoeding", "Fedris"),
+    ("hoe krijg ik een integratietegemoetkoming voor mijn zoon", "DG Personen met een handicap"),
+    ("wat is een persoonsvolgend budget", "VAPH"),
+    ("krijg ik een belastingbrief voor mijn uitkering", "FOD Financiën"),
+    ("na mijn ontslag wil ik stempelen, hoe vraag ik werkloosheid aan", "RVA"),
     ("welke pil helpt tegen hoofdpijn", "huisarts"),
     ("kan je mijn cv nakijken", "VDAB"),
     ("wie wint de koers", "VDAB"),

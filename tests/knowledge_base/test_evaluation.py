@@ -8,7 +8,6 @@ import types
 import pytest
 from click.testing import CliRunner
 
-from knowledge_base import cli as kb_cli
 from knowledge_base.evaluation import (
     Question,
     evaluate,
@@ -20,6 +19,7 @@ from knowledge_base.evaluation import (
     public_report,
     search_metrics,
 )
+from tnw import eval_cli  # `tnw eval` moved to the top layer (issue 12)
 
 QUESTIONS = [
     Question("a", "vraag a", "participant", "ask_measure", "btom"),
@@ -164,11 +164,11 @@ def test_eval_command_prints_one_json_object(tmp_path, monkeypatch):
     def fake_open_nlu_parser(settings):
         yield ANSWERS.__getitem__
 
-    monkeypatch.setattr(kb_cli, "_settings", lambda: None)
-    monkeypatch.setattr(kb_cli, "_load_kb", lambda settings, **kwargs: _FakeKB())
+    monkeypatch.setattr(eval_cli, "_settings", lambda: None)
+    monkeypatch.setattr(eval_cli, "_load_kb", lambda settings, **kwargs: _FakeKB())
     monkeypatch.setitem(sys.modules, "tnw.nlu_client",
                         types.SimpleNamespace(open_nlu_parser=fake_open_nlu_parser))
-    result = CliRunner().invoke(kb_cli.eval_command, [str(path), "--json"])
+    result = CliRunner().invoke(eval_cli.eval_command, [str(path), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["search"] == {"top1": 0.25, "recall_at_3": 0.5, "mrr": pytest.approx((1 + 1 / 3 + 1 / 4) / 4), "n": 4}
@@ -176,5 +176,5 @@ def test_eval_command_prints_one_json_object(tmp_path, monkeypatch):
     assert data["intent"]["accuracy"] == pytest.approx(4 / 7)
     assert data["out_of_scope"] == {"recall": 0.5, "n": 2}
 
-    result = CliRunner().invoke(kb_cli.eval_command, [str(path), "--no-intents"])
+    result = CliRunner().invoke(eval_cli.eval_command, [str(path), "--no-intents"])
     assert result.exit_code == 0 and "Search" in result.output and "skipped" in result.output
