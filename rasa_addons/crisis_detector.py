@@ -38,10 +38,10 @@ class CrisisDetector(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         # The lowest confidence of the trained crisis intent that counts as a crisis.
-        return {"crisis_confidence": 0.25}
+        return {"crisis_confidence": 0.5}
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self.crisis_confidence = float(config.get("crisis_confidence", 0.25))
+        self.crisis_confidence = float(config.get("crisis_confidence", 0.5))
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
