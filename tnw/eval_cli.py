@@ -17,21 +17,8 @@ from pathlib import Path
 import click
 
 
-def _settings():
-    from tnw.config import load_settings
-
-    return load_settings()
-
-
-def _load_kb(settings, *, force: bool = False, show_progress: bool = False):
-    from knowledge_base.search import KnowledgeBase
-
-    return KnowledgeBase.load(settings, force=force, show_progress=show_progress)
-
-
-def _fail(message: str) -> None:
-    click.secho(message, fg="red", err=True)
-    sys.exit(1)
+# The same small seams as `tnw kb` (tests replace them): settings, the knowledge base, an error.
+from knowledge_base.cli import _fail, _load_kb, _settings  # noqa: E402
 
 
 def _note(message: str) -> None:
