@@ -1,10 +1,12 @@
 """The participant's privacy rights in the chat: see what is stored, and have it all erased.
 
-Erasing has two parts. The intake data goes at once (`delete_personal_data`). The conversation
-itself lives in Rasa's tracker store, which Rasa writes *after* this action returns, so the
-action cannot delete it: it sends a json_message `{"tnw_delete_conversation": true}` after its
-Dutch confirmation, and the front end, once Rasa's reply has arrived, calls
-`intake.conversations.delete_conversation(tracker_store_url, sender_id)`.
+Erasing has two parts. The intake data goes at once (`delete_personal_data`), which in the same
+transaction records a pending erasure of the conversation (`intake.erasure`). The conversation
+lives in Rasa's tracker store; before confirming, this action deletes what is stored of it.
+Rasa writes this last turn *after* the action returns, so the action also sends a json_message
+`{"tnw_delete_conversation": true}` for the front end (which deletes the conversation once
+Rasa's reply has arrived), and the retention job repeats the deletion until the turn is surely
+saved, also when the confirmation could not be sent or Rasa timed out.
 """
 from __future__ import annotations
 
@@ -18,12 +20,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.booking import CONFIRM_DELETE, StorageProblem, sender_of, with_session
 from actions.booking_helpers import STEP_SLOT, YES_NO_BUTTONS
 from intake import IntakeError, delete_personal_data, export_personal_data, summary_nl, upcoming_intakes
+from intake.conversations import delete_conversation
+from intake.retention import RetentionPolicy
 
 log = logging.getLogger(__name__)
 
 DELETE_CONVERSATION_KEY = "tnw_delete_conversation"
 
-CONVERSATION_NOTE = "Ook ons gesprek wordt bewaard, zodat ik je vragen kan volgen."
 DELETE_HINT = "Wil je alles laten wissen? Typ 'wis mijn gegevens'."
 DELETE_BUTTON = {"title": "Wis mijn gegevens", "payload": "/privacy_delete_data"}
 ASK_DELETE = "Wil je echt al je gegevens wissen? Ook ons gesprek wordt gewist. Dat kan ik niet ongedaan maken."
@@ -47,11 +50,12 @@ class ActionPrivacyShow(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         try:
             sender = sender_of(tracker)
-            summary = with_session(lambda s: summary_nl(export_personal_data(s, sender)))
-        except (StorageProblem, IntakeError):
+            days = RetentionPolicy.from_env().conversations_days
+            summary = with_session(lambda s: summary_nl(export_personal_data(s, sender), conversation_days=days))
+        except (StorageProblem, IntakeError, ValueError):
             dispatcher.utter_message(text=SHOW_FAILED)
             return []
-        dispatcher.utter_message(text=f"{summary}\n{CONVERSATION_NOTE}\n{DELETE_HINT}", buttons=[DELETE_BUTTON])
+        dispatcher.utter_message(text=f"{summary}\n{DELETE_HINT}", buttons=[DELETE_BUTTON])
         return []
 
 
@@ -86,8 +90,23 @@ class ActionPrivacyDelete(Action):
             dispatcher.utter_message(text=DELETE_FAILED)
             return [SlotSet(STEP_SLOT, None)]
         log.info("Personal data erased on request (%d intakes)", result["intakes_anonymised"])
+        erase_stored_conversation(sender)
         first = DELETED_WITH_CANCEL if result["intakes_cancelled"] else DELETED
         dispatcher.utter_message(text=f"{first}\n{CONVERSATION_GOES}")
         dispatcher.utter_message(json_message={DELETE_CONVERSATION_KEY: True})
         # Slots hold what was typed in the form: forget them too (the events go with the conversation).
         return [AllSlotsReset()]
+
+
+def erase_stored_conversation(sender: str) -> None:
+    """Delete what the tracker store holds of this conversation, before confirming.
+
+    A failure is only logged (its type): the pending erasure recorded with the data deletion
+    is retried by the retention job until it is done.
+    """
+    from tnw.config import load_settings
+
+    try:
+        delete_conversation(load_settings().tracker_store_url, sender)
+    except Exception as exc:  # noqa: BLE001 - the pending erasure takes over
+        log.warning("Conversation not erased yet (%s); the retention job retries", type(exc).__name__)

@@ -1,8 +1,11 @@
 """Telegram commands for terug-naar-werk-coördinatoren (registered chat ids only).
 
 /intakes, /vandaag, /intake <nr>, /klaar <nr>, /nietgekomen <nr>, /vragen. Anyone else gets a
-polite refusal. The intake package only ever shows a coordinator their own intakes (by chat
-id), so an id of someone else's intake behaves like a missing one.
+polite refusal, and so does every group or channel: participants' details are only shown in a
+coordinator's private chat with the bot. The intake package only ever shows a coordinator
+their own intakes (by chat id), so an id of someone else's intake behaves like a missing one;
+/klaar and /nietgekomen are refused before the intake's start time; /vragen shows the
+questions of conversations that booked with the coordinator's ziekenfonds and the anonymous ones.
 Database calls are synchronous (SQLAlchemy) and run in a worker thread.
 """
 from __future__ import annotations
@@ -35,6 +38,10 @@ COMMANDS = (
 NOT_A_COORDINATOR = (
     "Deze opdracht is alleen voor terug-naar-werk-coördinatoren. "
     "Heb je een vraag? Typ ze gewoon in een bericht."
+)
+PRIVATE_ONLY = (
+    "Deze opdrachten werken alleen in een privégesprek met mij, zodat niemand anders de "
+    "gegevens van deelnemers leest."
 )
 DATABASE_DOWN = "De intakegegevens zijn nu even niet bereikbaar. Probeer het zo meteen opnieuw."
 NEEDS_NUMBER = "Zet het nummer van de intake erachter, bijvoorbeeld: /{command} 12"
@@ -78,8 +85,14 @@ def _command(work_for: Callable[[Update, list[str]], Callable[[Session], str] | 
         import intake
 
         desk: CoordinatorDesk = context.application.bot_data[DESK_KEY]
+        chat = update.effective_chat
+        if chat is None or chat.type != "private":
+            log.warning("Coordinator command refused outside a private chat")
+            if chat is not None and update.effective_message is not None:
+                await _reply(update, PRIVATE_ONLY)
+            return
         work = work_for(update, list(context.args or []))
-        chat_id = update.effective_chat.id
+        chat_id = chat.id
         try:
             if isinstance(work, str):  # a usage hint, but only coordinators may see it
                 await desk.run(chat_id, lambda _session: None)
@@ -155,7 +168,7 @@ def _questions(update: Update, _args: list[str]):
     def work(session: Session) -> str:
         import intake
 
-        gaps = intake.unanswered_questions(session, days=7)
+        gaps = intake.coordinator_gaps(session, update.effective_chat.id, days=7)
         if not gaps:
             return NO_QUESTIONS
         lines = [f"• {gap.line_nl}" for gap in gaps]

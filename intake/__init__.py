@@ -12,7 +12,8 @@ from .booking import (
     reschedule_intake, upcoming_intakes,
 )
 from .coordinators import (
-    add_coordinator, add_schedule, coordinator_intakes, deactivate_coordinator, generate_slots,
+    add_coordinator, add_schedule, coordinator_gaps, coordinator_intakes, deactivate_coordinator,
+    generate_slots,
     get_intake_for_coordinator, is_coordinator, list_coordinators, mark_intake,
     set_telegram_chat_id,
 )
@@ -38,7 +39,7 @@ __all__ = [
     "IntakeNotChangeable", "IntakeNotFound", "IntakeView", "MUTUALITEITEN", "PROVINCES",
     "PURPOSE_INTAKE", "PendingMessage", "ROLES", "SlotOption", "SlotTaken", "SlotUnavailable",
     "ValidationError", "add_coordinator", "add_schedule", "agenda_nl", "book_intake",
-    "cancel_intake", "clean_name", "clean_text", "contact_route", "coordinator_intakes",
+    "cancel_intake", "clean_name", "clean_text", "contact_route", "coordinator_gaps", "coordinator_intakes",
     "deactivate_coordinator", "default_session_factory", "delete_personal_data",
     "export_personal_data", "free_slots", "generate_slots", "get_intake_for_coordinator",
     "get_slot", "give_consent", "has_consent", "is_coordinator", "list_coordinators",

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import outbox
+from . import gaps, outbox
 from .errors import (
     AlreadyBooked, ConsentMissing, IntakeNotChangeable, IntakeNotFound, SlotTaken,
     SlotUnavailable, ValidationError,
@@ -255,6 +255,7 @@ def book_intake(
         view = IntakeView.from_intake(intake)
         outbox.enqueue(session, coordinator_id=slot.coordinator_id, kind=outbox.KIND_NEW,
                        text=outbox.text_new(view), intake_id=intake.id, now=now)
+        gaps.link_to_booking(session, sender_id, slot.coordinator.mutualiteit, now)
         session.commit()
         return view
     except IntegrityError:

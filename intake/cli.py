@@ -2,6 +2,7 @@
 
     tnw db upgrade | status | seed-demo | purge
     tnw coordinators add | list | deactivate | schedule | set-chat-id
+    tnw outbox status
     tnw slots generate | list
 
 The database comes from DATABASE_URL (tnw.config.load_settings()).
@@ -112,20 +113,50 @@ def db_seed_demo(weeks: int, telegram_chat_id: int | None) -> None:
     with _session() as session:
         result = seed_demo_data(session, weeks=weeks,
                                 telegram_chat_ids={CM: telegram_chat_id} if telegram_chat_id else None)
+    if result.get("skipped"):
+        raise click.ClickException(
+            "TELEGRAM_BOT_TOKEN is set: demo coordinators are never added to a product that real "
+            "people can reach. Register real coordinators with `tnw coordinators add`.")
     click.echo(f"Demo data: {result['coordinators']} new coordinators, {result['slots']} new slots.")
 
 
 @db_group.command("purge")
-@click.option("--keep-days", default=365, show_default=True, type=click.IntRange(1, 3650),
-              help="Anonymise intakes (and delete their messages) older than this.")
+@click.option("--dry-run", is_flag=True, help="Only report what would be removed.")
+@click.option("--intakes-days", type=click.IntRange(1, 3650), default=None,
+              help="Anonymise intakes this many days after their moment [TNW_KEEP_INTAKES_DAYS, 365].")
+@click.option("--keep-days", "legacy_keep_days", type=click.IntRange(1, 3650), default=None, hidden=True)
+@click.option("--conversations-days", type=click.IntRange(1, 3650), default=None,
+              help="Delete conversation events older than this [TNW_KEEP_CONVERSATIONS_DAYS, 90].")
+@click.option("--gaps-days", type=click.IntRange(1, 3650), default=None,
+              help="Delete unanswered questions older than this [TNW_KEEP_GAPS_DAYS, 90].")
+@click.option("--logs-days", type=click.IntRange(1, 3650), default=None,
+              help="Delete log files not written for this long [TNW_KEEP_LOGS_DAYS, 30].")
 @_friendly_errors
-def db_purge(keep_days: int) -> None:
-    """Storage limitation: anonymise old intakes, delete old messages and withdrawn consents."""
-    from .privacy import purge_old_data
+def db_purge(dry_run, intakes_days, legacy_keep_days, conversations_days, gaps_days, logs_days) -> None:
+    """Storage limitation: intakes, conversations, unanswered questions and log files.
 
-    with _session() as session:
-        result = purge_old_data(session, keep_days=keep_days)
-    click.echo(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in result.items()))
+    The running product does this by itself (the retention job); this runs it now.
+    """
+    import dataclasses
+
+    from tnw.config import load_settings
+
+    from .retention import RetentionPolicy, purge
+
+    settings = load_settings()
+    overrides = {k: v for k, v in {
+        "intakes_days": intakes_days or legacy_keep_days, "conversations_days": conversations_days,
+        "gaps_days": gaps_days, "logs_days": logs_days}.items() if v is not None}
+    policy = dataclasses.replace(RetentionPolicy.from_env(), **overrides)
+    factory = intake_db.session_factory(settings.database_url)
+    try:
+        report = purge(factory, tracker_store_url=settings.tracker_store_url,
+                       logs_dir=settings.logs_dir, policy=policy, dry_run=dry_run)
+    finally:
+        factory.kw["bind"].dispose()
+    click.echo(f"Periods (days): intakes {policy.intakes_days}, conversations {policy.conversations_days}, "
+               f"unanswered questions {policy.gaps_days}, log files {policy.logs_days}.")
+    click.echo("\n".join(report.lines()))
 
 
 # ---------------------------------------------------------------- tnw coordinators
@@ -230,6 +261,30 @@ def coordinators_set_chat_id(coordinator_id: int, chat_id: str | None) -> None:
     click.echo(f"Coordinator {c.id}: Telegram chat id {c.telegram_chat_id or '(none)'}.")
 
 
+# ---------------------------------------------------------------- tnw outbox
+
+
+@click.group("outbox")
+def outbox_group() -> None:
+    """Coordinator notifications waiting to be delivered on Telegram."""
+
+
+@outbox_group.command("status")
+@_friendly_errors
+def outbox_status() -> None:
+    """Counts, and the coordinators whose chat blocked the bot (their messages are held back)."""
+    from .outbox import blocked_coordinators, outbox_stats
+
+    with _session() as session:
+        stats = outbox_stats(session)
+        blocked = blocked_coordinators(session)
+    click.echo(", ".join(f"{k}: {v}" for k, v in stats.items()))
+    for coordinator_id, name, count in blocked:
+        click.echo(f"Blocked: coordinator {coordinator_id} ({name}) blocked the bot; {count} message(s) "
+                   f"held back. Ask them to start the bot again, then run "
+                   f"`tnw coordinators set-chat-id {coordinator_id} CHAT_ID`.")
+
+
 # ---------------------------------------------------------------- tnw slots
 
 
@@ -277,10 +332,10 @@ def slots_list(days: int, free_only: bool) -> None:
     click.echo(_table(["ID", "When", "Coordinator", "Mutualiteit", "Status"], table))
 
 
-COMMAND_GROUPS = (db_group, coordinators_group, slots_group)
+COMMAND_GROUPS = (db_group, coordinators_group, outbox_group, slots_group)
 
 
 def register(group: click.Group) -> None:
-    """Add `db`, `coordinators` and `slots` to the main `tnw` group."""
+    """Add `db`, `coordinators`, `outbox` and `slots` to the main `tnw` group."""
     for command in COMMAND_GROUPS:
         group.add_command(command)

@@ -1,24 +1,29 @@
-"""Erasing a person's conversation from Rasa's SQL tracker store ("wis mijn gegevens").
+"""Rasa's conversations in its SQL tracker store: erasing one ("wis mijn gegevens") and purging
+old events (storage limitation).
 
 Rasa stores every event of a conversation as one row of its `events` table (columns id,
-sender_id, type_name, timestamp, intent_name, action_name, data). Rasa writes the tracker after
-an action has run, so the privacy action cannot erase its own conversation; the front end calls
-`delete_conversation` once Rasa's reply (with `{"tnw_delete_conversation": true}`) has arrived.
-The next message from that sender starts a fresh conversation.
+sender_id, type_name, timestamp, intent_name, action_name, data); `timestamp` is a Unix time.
+Rasa writes the tracker after an action has run, so the privacy action cannot erase its own
+last turn: the front end calls `delete_conversation` once Rasa's reply (with
+`{"tnw_delete_conversation": true}`) has arrived, and `intake.erasure` repeats it until the
+turn is surely saved (see there). The next message from that sender starts a fresh conversation.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 
 from .db import SQLITE_BUSY_TIMEOUT_MS
 from .validation import validate_sender_id
 
 EVENTS_TABLE = "events"
 
-_events = sa.table(EVENTS_TABLE, sa.column("id"), sa.column("sender_id"))
+_events = sa.table(EVENTS_TABLE, sa.column("id"), sa.column("sender_id"), sa.column("timestamp"))
 
 
 def tracker_store_engine_url(url: str | sa.URL) -> sa.URL:
@@ -36,26 +41,56 @@ def tracker_store_engine_url(url: str | sa.URL) -> sa.URL:
     return parsed
 
 
-def delete_conversation(tracker_store_url: str | sa.URL, sender_id: str) -> int:
-    """Delete every stored event of `sender_id`; returns how many were deleted (0 if none).
-
-    Safe to call when the tracker store does not exist yet or holds nothing for this sender.
-    """
-    sender_id = validate_sender_id(sender_id)
+@contextmanager
+def _events_connection(tracker_store_url: str | sa.URL, *, commit: bool = True) -> Iterator[Connection | None]:
+    """A transaction on the tracker store, or None when it (or its events table) does not exist
+    yet; rolled back instead of committed with `commit=False` (dry runs)."""
     url = tracker_store_engine_url(tracker_store_url)
     kwargs: dict = {"hide_parameters": True}  # sender ids stay out of error messages and logs
     if url.get_backend_name() == "sqlite":
         if url.database in (None, "", ":memory:"):
             raise ValueError("the tracker store must be a file or a server, not an in-memory database")
         if not url.database.startswith("file:") and not Path(url.database).expanduser().exists():
-            return 0  # nothing stored yet; do not create an empty database file
+            yield None  # nothing stored yet; do not create an empty database file
+            return
         kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     engine = sa.create_engine(url, **kwargs)
     try:
-        with engine.begin() as connection:
+        with engine.connect() as connection, connection.begin() as transaction:
             if not sa.inspect(connection).has_table(EVENTS_TABLE):
-                return 0
-            result = connection.execute(sa.delete(_events).where(_events.c.sender_id == sender_id))
-            return result.rowcount or 0
+                yield None
+                return
+            yield connection
+            if not commit:
+                transaction.rollback()
     finally:
         engine.dispose()
+
+
+def delete_conversation(tracker_store_url: str | sa.URL, sender_id: str, *,
+                        until: datetime | None = None) -> int:
+    """Delete the stored events of `sender_id` (only those up to `until`, when given);
+    returns how many were deleted (0 if none).
+
+    Safe to call when the tracker store does not exist yet or holds nothing for this sender.
+    """
+    sender_id = validate_sender_id(sender_id)
+    with _events_connection(tracker_store_url) as connection:
+        if connection is None:
+            return 0
+        query = sa.delete(_events).where(_events.c.sender_id == sender_id)
+        if until is not None:
+            query = query.where(_events.c.timestamp <= until.timestamp())
+        return connection.execute(query).rowcount or 0
+
+
+def purge_events(tracker_store_url: str | sa.URL, before: datetime, *, dry_run: bool = False) -> dict[str, int]:
+    """Delete every event stored before `before`; returns {"events": n, "conversations": m}."""
+    with _events_connection(tracker_store_url, commit=not dry_run) as connection:
+        if connection is None:
+            return {"events": 0, "conversations": 0}
+        old = _events.c.timestamp < before.timestamp()
+        conversations = connection.scalar(
+            sa.select(sa.func.count(sa.distinct(_events.c.sender_id))).where(old)) or 0
+        events = connection.execute(sa.delete(_events).where(old)).rowcount or 0
+        return {"events": events, "conversations": conversations}

@@ -19,7 +19,7 @@ from .models import (
 from .mutualiteiten import MUTUALITEITEN, normalize_mutualiteit
 from .regions import expand_area
 from .timeutil import (
-    WEEKDAYS_NL, WEEKDAYS_SHORT_NL, ensure_aware, local_day_bounds, local_wall_time, to_local,
+    format_when, WEEKDAYS_NL, WEEKDAYS_SHORT_NL, ensure_aware, local_day_bounds, local_wall_time, to_local,
     utcnow,
 )
 from .validation import as_id, clean_name, normalize_email, normalize_phone
@@ -38,6 +38,20 @@ def _chat_id(value: int | str | None) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         raise ValidationError("telegram_chat_id", f"Telegram chat id must be a number, got {value!r}") from None
+
+
+def _private_chat_id(value: int | str | None) -> int | None:
+    """A coordinator's own Telegram chat: private chats have positive ids, groups negative ones.
+
+    Participants' details go to this chat, so a group (everyone in it would read them) is refused.
+    """
+    chat_id = _chat_id(value)
+    if chat_id is not None and chat_id <= 0:
+        raise ValidationError(
+            "telegram_chat_id",
+            f"Telegram chat id {chat_id} is a group or channel; use the coordinator's private chat "
+            "(a positive id) so no one else reads participants' details.")
+    return chat_id
 
 
 def add_coordinator(
@@ -65,7 +79,7 @@ def add_coordinator(
             raise ValidationError("province", str(exc)) from None
     if not codes:
         raise ValidationError("province", "A coordinator serves at least one province.")
-    chat_id = _chat_id(telegram_chat_id)
+    chat_id = _private_chat_id(telegram_chat_id)
     if chat_id is not None and session.scalar(
         sa.select(Coordinator.id).where(Coordinator.telegram_chat_id == chat_id)
     ):
@@ -120,8 +134,13 @@ def deactivate_coordinator(session: Session, coordinator_id: int) -> int:
 
 def set_telegram_chat_id(session: Session, coordinator_id: int, chat_id: int | str | None) -> Coordinator:
     coordinator = get_coordinator(session, coordinator_id)
-    coordinator.telegram_chat_id = _chat_id(chat_id)
+    coordinator.telegram_chat_id = _private_chat_id(chat_id)
     try:
+        if coordinator.telegram_chat_id is not None:
+            # A new chat: messages held back because the old one blocked the bot may go again.
+            from .outbox import unblock_coordinator
+
+            unblock_coordinator(session, coordinator.id)
         session.commit()
     except sa.exc.IntegrityError:
         session.rollback()
@@ -337,7 +356,10 @@ def get_intake_for_coordinator(session: Session, chat_id: int | str, intake_id: 
 
 def mark_intake(session: Session, chat_id: int | str, intake_id: int, status: str,
                 now: datetime | None = None) -> IntakeView:
-    """Mark the coordinator's own intake `done` or `no_show` (also to correct one). Commits."""
+    """Mark the coordinator's own intake `done` or `no_show` (also to correct one). Commits.
+
+    Refused before the intake's start time: it cannot have taken place yet.
+    """
     if status not in (DONE, NO_SHOW):
         raise ValidationError("status", "Kies 'afgerond' of 'niet opgedaagd'.")
     now = ensure_aware(now) if now else utcnow()
@@ -345,6 +367,10 @@ def mark_intake(session: Session, chat_id: int | str, intake_id: int, status: st
         intake = _own_intake(session, chat_id, intake_id)
         if intake.status not in (BOOKED, DONE, NO_SHOW):
             raise IntakeNotChangeable("Die intake is geannuleerd.")
+        if intake.slot.starts_at > now:
+            raise IntakeNotChangeable(
+                f"Intake #{intake.id} begint pas op {format_when(intake.slot.starts_at)}. "
+                "Je kan ze pas daarna afronden.")
         intake.status = status
         intake.updated_at = now
         session.commit()
@@ -352,3 +378,14 @@ def mark_intake(session: Session, chat_id: int | str, intake_id: int, status: st
         session.rollback()
         raise
     return IntakeView.from_intake(intake)
+
+
+def coordinator_gaps(session: Session, chat_id: int | str, *, now: datetime | None = None,
+                     days: int = 7, limit: int = 50) -> list:
+    """Unanswered questions this coordinator may see: those of conversations that booked with
+    their own ziekenfonds, and the anonymous ones with nothing personal in them."""
+    from .gaps import unanswered_questions
+
+    coordinator = coordinator_for_chat(session, chat_id)
+    return unanswered_questions(session, now=now, days=days, limit=limit,
+                                mutualiteit=coordinator.mutualiteit)

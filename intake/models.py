@@ -244,6 +244,10 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
     last_error: Mapped[Optional[str]] = mapped_column(sa.String(1000))
+    # A sender claims a row before sending it; the claim lapses at this time (crash-safe).
+    claimed_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    # Telegram answered 403 (the coordinator blocked the bot): not retried until a chat id is set.
+    blocked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
 
     coordinator: Mapped[Coordinator] = relationship(lazy="joined")
 
@@ -258,3 +262,26 @@ class UnansweredQuestion(Base):
     intent_guess: Mapped[Optional[str]] = mapped_column(sa.String(100))
     measure_guess: Mapped[Optional[str]] = mapped_column(sa.String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    # The ziekenfonds the conversation booked with (its coordinators see the question), if any.
+    mutualiteit: Mapped[Optional[str]] = mapped_column(sa.String(100), index=True)
+    # The scrubber removed something: then only that ziekenfonds' coordinators see it.
+    personal: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    # The sender id, only until the conversation books or the link window passes (then NULL).
+    sender_ref: Mapped[Optional[str]] = mapped_column(sa.String(128), index=True)
+
+
+class PendingErasure(Base):
+    """A requested erasure of a conversation in the tracker store, kept until it is done.
+
+    Written in the same transaction as the deletion of the intake data, so a failed
+    confirmation, a Rasa timeout or a crash cannot leave the conversation behind.
+    """
+
+    __tablename__ = "pending_erasures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_id: Mapped[str] = mapped_column(sa.String(128), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    last_error: Mapped[Optional[str]] = mapped_column(sa.String(200))

@@ -4,7 +4,8 @@ Consent is asked in the chat before any personal data is stored; `book_intake` r
 store an intake without an active consent for purpose "intake". Withdrawing consent stops new
 bookings; erasing data is a separate, explicit request (`delete_personal_data`).
 
-The Rasa conversation (tracker store) is not handled here; the caller removes it as well.
+Erasing also records a pending erasure of the Rasa conversation (tracker store) in the same
+transaction; `intake.erasure` carries it out until it is done.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from . import outbox
+from . import erasure, gaps, outbox
 from .errors import ValidationError
 from .models import BOOKED, CANCELLED, Consent, Intake, OutboxMessage, Slot
 from .timeutil import ensure_aware, utcnow
@@ -21,12 +22,14 @@ from .validation import validate_sender_id
 from .views import IntakeView
 
 PURPOSE_INTAKE = "intake"
-CONSENT_VERSION = "2026-11-v1"
+CONSENT_VERSION = "2026-12-v2"
 CONSENT_TEXT_NL = (
     "Om een gesprek met een terug-naar-werk-coördinator te plannen, bewaar ik je naam, je "
     "telefoonnummer of e-mailadres, je ziekenfonds, je postcode en een korte omschrijving van je "
-    "vraag. Alleen de coördinator van je afspraak ziet die gegevens. Je kan ze altijd opvragen of "
-    "laten wissen: typ dan 'wat weten jullie over mij?' of 'wis mijn gegevens'. Ga je akkoord?"
+    "vraag. Die omschrijving kan over je gezondheid gaan: dat zijn gevoelige gegevens. Alleen de "
+    "coördinator van je afspraak ziet die gegevens. Hij of zij krijgt ze via Telegram. Ik bewaar "
+    "ze tot een jaar na je afspraak. Ook ons gesprek wordt bewaard. Je kan alles altijd opvragen "
+    "of laten wissen: typ dan 'wat weten jullie over mij?' of 'wis mijn gegevens'. Ga je akkoord?"
 )
 ERASED_PAYLOAD = "[verwijderd op vraag van de deelnemer]"
 
@@ -131,22 +134,38 @@ def export_personal_data(session: Session, sender_id: str) -> dict:
     }
 
 
-def summary_nl(data: dict) -> str:
-    """A short Dutch summary of an export, for the chat."""
+STATUS_NL = {"booked": "gepland", "cancelled": "geannuleerd", "done": "afgerond",
+             "no_show": "niet gekomen"}
+PURPOSE_NL = {PURPOSE_INTAKE: "om een afspraak te plannen"}
+DEFAULT_CONVERSATION_DAYS = 90
+
+
+def conversation_note_nl(keep_days: int = DEFAULT_CONVERSATION_DAYS) -> str:
+    return (f"Ook ons gesprek wordt bewaard, zodat ik je vragen kan volgen. Elk bericht wis ik "
+            f"{keep_days} dagen nadat je het stuurde.")
+
+
+def summary_nl(data: dict, *, conversation_days: int = DEFAULT_CONVERSATION_DAYS) -> str:
+    """A short Dutch summary of an export, for the chat; it also says how long the
+    conversation itself is kept."""
+    note = conversation_note_nl(conversation_days)
     if not data["intakes"] and not data["consents"]:
-        return "Ik heb geen gegevens van je bewaard."
+        return f"Ik heb geen afspraak en geen toestemming van je bewaard.\n{note}"
     lines = ["Dit heb ik van je bewaard:"]
     for intake in data["intakes"]:
         contact = intake.get("phone") or intake.get("email") or "-"
+        status = STATUS_NL.get(intake["status"], intake["status"])
         lines.append(
-            f"• Afspraak #{intake['id']} op {intake['when']} ({intake['status']}): "
+            f"• Afspraak #{intake['id']} op {intake['when']} ({status}): "
             f"naam {intake.get('participant_name') or '-'}, contact {contact}, "
             f"ziekenfonds {intake.get('mutualiteit') or '-'}, postcode {intake.get('postcode') or '-'}, "
             f"vraag: {intake.get('topic') or '-'}"
         )
     for consent in data["consents"]:
         state = "ingetrokken" if consent["withdrawn_at"] else "gegeven"
-        lines.append(f"• Toestemming ({consent['purpose']}, versie {consent['text_version']}): {state}")
+        purpose = PURPOSE_NL.get(consent["purpose"], consent["purpose"])
+        lines.append(f"• Toestemming {purpose} (versie {consent['text_version']}): {state}")
+    lines.append(f"• {note}")
     return "\n".join(lines)
 
 
@@ -159,12 +178,15 @@ def delete_personal_data(session: Session, sender_id: str, now: datetime | None 
       wiped; status, role, mutualiteit, province, region and the slot stay for statistics.
     - Unsent coordinator messages about them are deleted; sent ones have their text replaced.
       (Messages already delivered to a coordinator's Telegram cannot be recalled from here.)
-    - Their consents are deleted.
+    - Their consents are deleted, and unanswered questions still linked to them.
+    - The erasure of their Rasa conversation is recorded (`intake.erasure`), in this same
+      transaction, so it is carried out even if everything after this commit fails.
     """
     sender_id = validate_sender_id(sender_id)
     now = ensure_aware(now) if now else utcnow()
     summary = {"intakes_anonymised": 0, "intakes_cancelled": 0, "messages_deleted": 0,
-               "messages_scrubbed": 0, "consents_deleted": 0}
+               "messages_scrubbed": 0, "consents_deleted": 0, "questions_deleted": 0,
+               "conversation_erasure": 1}
     try:
         intakes = session.scalars(
             sa.select(Intake).where(Intake.sender_id == sender_id).order_by(Intake.id)
@@ -200,11 +222,10 @@ def delete_personal_data(session: Session, sender_id: str, now: datetime | None 
             intake.anonymised_at = now
             intake.updated_at = now
             summary["intakes_anonymised"] += 1
-        consents = session.execute(
-            sa.delete(Consent).where(Consent.sender_id == sender_id)
-            
-        )
+        consents = session.execute(sa.delete(Consent).where(Consent.sender_id == sender_id))
         summary["consents_deleted"] = consents.rowcount or 0
+        summary["questions_deleted"] = gaps.forget_sender(session, sender_id)
+        erasure.request_erasure(session, sender_id, now)
         session.commit()
     except BaseException:
         session.rollback()
@@ -216,13 +237,14 @@ DEFAULT_KEEP_DAYS = 365
 
 
 def purge_old_data(session: Session, *, now: datetime | None = None,
-                   keep_days: int = DEFAULT_KEEP_DAYS) -> dict:
+                   keep_days: int = DEFAULT_KEEP_DAYS, dry_run: bool = False) -> dict:
     """Storage limitation: anonymise what is older than `keep_days`. Commits; returns counts.
 
     - intakes whose slot started more than `keep_days` ago are anonymised as in
       `delete_personal_data` (statistics stay), and their coordinator messages are deleted;
     - other sent coordinator messages older than that are deleted;
     - consents withdrawn more than `keep_days` ago are deleted.
+    With `dry_run`, everything is counted and rolled back.
     """
     if keep_days < 1:
         raise ValueError("keep_days must be at least 1")
@@ -238,24 +260,23 @@ def purge_old_data(session: Session, *, now: datetime | None = None,
         if ids:
             messages += session.execute(
                 sa.delete(OutboxMessage).where(OutboxMessage.intake_id.in_(ids))
-                
             ).rowcount or 0
             session.execute(
                 sa.update(Intake).where(Intake.id.in_(ids))
                 .values(sender_id=None, participant_name=None, phone=None, email=None,
                         postcode=None, topic=None, anonymised_at=now, updated_at=now)
-                
             )
         messages += session.execute(
             sa.delete(OutboxMessage).where(OutboxMessage.sent_at.is_not(None),
                                            OutboxMessage.sent_at < cutoff)
-            
         ).rowcount or 0
         consents = session.execute(
             sa.delete(Consent).where(Consent.withdrawn_at.is_not(None), Consent.withdrawn_at < cutoff)
-            
         ).rowcount or 0
-        session.commit()
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
     except BaseException:
         session.rollback()
         raise

@@ -239,25 +239,9 @@ def normalize_email(raw: str | None) -> str:
 
 # ---------------------------------------------------------------- questions without personal data
 
-_SCRUBBERS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"), "[e-mail]"),
-    (re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b", re.I), "[rekeningnummer]"),
-    # Rijksregisternummer: YY.MM.DD-XXX.XX in any spacing.
-    (re.compile(r"\b\d{2}[.\s]?\d{2}[.\s]?\d{2}[-\s]?\d{3}[.\s]?\d{2}\b"), "[rijksregisternummer]"),
-    (re.compile(r"(?:\+|\b00|\b0)\d(?:[\s./\-]?\d){7,13}\b"), "[telefoonnummer]"),
-    (re.compile(r"\b\d{6,}\b"), "[nummer]"),
-)
-
-
 def scrub_personal_data(raw: str | None, *, max_len: int = QUESTION_MAX) -> str | None:
-    """Remove e-mail addresses, phone, account and national register numbers from a question.
+    """A question without personal data: see `intake.scrub` (names, contact data, addresses,
+    national numbers and health details are replaced by placeholders)."""
+    from .scrub import scrub_text
 
-    Names cannot be recognised reliably and are not removed; the bot asks people not to
-    type personal data in questions, and the coordinators' list shows questions only.
-    """
-    text = clean_text(raw, max_len=10 * max_len, field="question")
-    if text is None:
-        return None
-    for pattern, replacement in _SCRUBBERS:
-        text = pattern.sub(replacement, text)
-    return _truncate(text, max_len)
+    return scrub_text(raw, max_len=max_len)

@@ -62,6 +62,7 @@ class SearchConfig:
     role_boost: float = 0.02  # audience == role (half of it for audience "both")
     section_cue_boost: float = 0.3  # question words pointing at a section (chooses the section only)
     section_boost: float = 0.5  # explicit `section=` argument
+    classifier_weight: float = 0.5  # P(document) of the classifier trained on the items' phrasings
     # Confidence: logistic model (intercept; margin, agreement, lexical share, coverage), fitted
     # with `tnw kb calibrate` on eval/dev.yaml plus 15 off-topic questions (171 samples, 32
     # positive; leave-one-question-out Brier 0.069, log-loss 0.23). Top-hit reliability on that

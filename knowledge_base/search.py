@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge_base.classifier import DocumentClassifier
 from knowledge_base.documents import DEFAULT_DOCUMENTS_DIR, SECTION_KEYS, Document, load_documents
 from knowledge_base.index import EmbedderLike, Index, SearchConfig, load_or_build
 from knowledge_base.lexical import section_cue_scores, stem
@@ -178,6 +179,8 @@ class KnowledgeBase:
                 inverse = {i: t for t, i in field.vocab.items()}
                 terms.update(inverse[int(i)] for i in present)
             self._doc_terms.append(frozenset(terms))
+        # Learned from the items' phrasings; fused with the rankers' document scores.
+        self.classifier = DocumentClassifier.from_chunks(self.chunks) if self.config.classifier_weight > 0 else None
         self._lock = threading.Lock()  # torch modules are not guaranteed thread-safe
 
     # -- construction ------------------------------------------------------------------------
@@ -313,6 +316,8 @@ class KnowledgeBase:
         boosted = mode == "hybrid"  # the baselines are the plain rankers
         if boosted and cfg.name_boost:
             doc_fused = doc_fused + cfg.name_boost * self._name_matches(query)
+        if boosted and self.classifier is not None:
+            doc_fused = doc_fused + cfg.classifier_weight * self.classifier.probabilities(query, self._doc_ids)
 
         scores = cfg.chunk_weight * chunk_fused + cfg.doc_weight * doc_fused[self._chunk_doc_index]
         scores = scores / max(cfg.chunk_weight + cfg.doc_weight, 1e-9)

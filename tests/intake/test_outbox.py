@@ -17,10 +17,10 @@ def _book(session, coordinator, make_slot, consenting, booking, now, sender="tel
 
 
 def test_pending_sent_and_backoff(session, make_coordinator, make_slot, consenting, booking, now):
-    c = make_coordinator(session, chat_id=-100123)  # group chats have negative ids
+    c = make_coordinator(session, chat_id=100123)
     _book(session, c, make_slot, consenting, booking, now)
     [message] = pending_messages(session, now=now)
-    assert message.chat_id == -100123 and message.kind == "new" and message.attempts == 0
+    assert message.chat_id == 100123 and message.kind == "new" and message.attempts == 0
     assert "Nieuwe intake" in message.text
 
     # Failures back off exponentially: 30 s, 1 min, 2 min, …; never dropped.
@@ -37,7 +37,7 @@ def test_pending_sent_and_backoff(session, make_coordinator, make_slot, consenti
     assert delays[-1] == timedelta(hours=1)  # capped
     stored = session.get(OutboxMessage, message.id)
     assert stored.attempts == 12 and stored.last_error == "Telegram down" and stored.sent_at is None
-    assert outbox_stats(session) == {"pending": 1, "failing": 1, "sent": 0}
+    assert outbox_stats(session) == {"pending": 1, "failing": 1, "blocked": 0, "sent": 0}
 
     mark_sent(session, message.id, now=t)
     assert pending_messages(session, now=t + timedelta(days=1)) == []

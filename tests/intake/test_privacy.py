@@ -57,7 +57,8 @@ def test_export_contains_everything_stored(session, make_coordinator, make_slot,
     assert "Els Andere" not in json.dumps(data)  # nothing about someone else
     text = summary_nl(data)
     assert "Jan Peeters" in text and "jan@example.be" in text
-    assert summary_nl(export_personal_data(session, "telegram-nobody")) == "Ik heb geen gegevens van je bewaard."
+    assert summary_nl(export_personal_data(session, "telegram-nobody")).startswith(
+        "Ik heb geen afspraak en geen toestemming van je bewaard.\nOok ons gesprek wordt bewaard")
 
 
 def test_delete_personal_data(session, make_coordinator, make_slot, consenting, booking, now):
@@ -65,8 +66,12 @@ def test_delete_personal_data(session, make_coordinator, make_slot, consenting, 
                                                                consenting, booking, now)
     summary = delete_personal_data(session, sender, now=later)
     assert summary == {"intakes_anonymised": 2, "intakes_cancelled": 1, "messages_deleted": 1,
-                       "messages_scrubbed": 1, "consents_deleted": 1}
+                       "messages_scrubbed": 1, "consents_deleted": 1, "questions_deleted": 0,
+                       "conversation_erasure": 1}
     session.expire_all()
+    # The erasure of the conversation is recorded in the same transaction.
+    from intake.models import PendingErasure
+    assert session.scalars(sa.select(PendingErasure.sender_id)).all() == [sender]
     for intake_id in (first.id, second.id):
         row = session.get(Intake, intake_id)
         assert (row.sender_id, row.participant_name, row.phone, row.email, row.postcode, row.topic) == \
