@@ -355,7 +355,8 @@ CONSENT_QUESTION = "\n".join([
     "• Wat bewaar ik? Je naam, je telefoonnummer of e-mailadres, je ziekenfonds, je postcode "
     "en kort waarover je wil praten.",
     "• Waarom? Om het gesprek te plannen, zodat de coördinator je kan contacteren.",
-    "• Wie ziet het? Alleen de coördinator van je afspraak.",
+    "• Waarover je wil praten, kan over je gezondheid gaan. Dat zijn gevoelige gegevens.",
+    "• Wie ziet het? Alleen de coördinator van je afspraak. Die krijgt je gegevens via Telegram.",
     "• Hoe lang? Tot een jaar na je afspraak. Daarna wis ik je gegevens.",
     "Je kan ze altijd bekijken of laten wissen. Typ dan 'mijn gegevens' of 'wis mijn gegevens'.",
     "Ga je akkoord?",

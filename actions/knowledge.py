@@ -83,6 +83,7 @@ class Question:
     previous_text: str = ""  # the user's message before this one, to read short replies in context
     entity_item: str | None = None  # an answer item asked for by id ("Meer hierover" button)
     shown: str | None = None  # the section or item shown last ("item:<id>" for an item)
+    sender_id: str | None = None  # pseudonymous; links an unanswered question to a later booking
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,7 @@ def read_question(tracker: Tracker) -> Question:
         misses=int(tracker.get_slot("kb_misses") or 0),
         role_asked=bool(tracker.get_slot("role_asked")),
         previous_text=previous_user_text(tracker),
+        sender_id=tracker.sender_id,
     )
 
 
@@ -257,7 +259,7 @@ def respond(dispatcher: CollectingDispatcher, question: Question) -> list[dict[s
         return [SlotSet("kb_misses", question.misses + 1), SlotSet("pending_question", None)]
 
     # A second miss (or nothing at all to offer): a person helps further; coordinators see the gap.
-    record_gap(question.text, intent=question.intent, measure=question.slot_measure)
+    record_gap(question.text, intent=question.intent, measure=question.slot_measure, sender_id=question.sender_id)
     dispatcher.utter_message(
         text=OFFER_COORDINATOR,
         buttons=[formatting.BOOK_BUTTON, {"title": "Nee, ik stel een andere vraag", "payload": "/deny"}],

@@ -1,10 +1,11 @@
 """Questions outside the assistant's field: a friendly pointer to the right place.
 
-Also messages in English or French: a short reply in that language saying the assistant
-speaks Dutch, and how to reach a person.
+Messages in French, English or German are handled in actions/other_language.py (a summary of
+the measure in the person's language); its action and language guess are imported here for
+code that still looks for them in this module.
 
-The replies report their kind (`reply_kind`: out_of_scope, other_language) for
-`tnw eval --answers`, like actions/knowledge.py.
+The replies report their kind (`reply_kind`: out_of_scope) for `tnw eval --answers`, like
+actions/knowledge.py.
 """
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions.other_language import (  # noqa: F401 - re-exported, see the docstring
+    OTHER_LANGUAGE_REPLIES, ActionReplyOtherLanguage, guess_language,
+)
 
 SCOPE_INTRO = "Daar kan ik je helaas niet mee helpen: ik ken vooral de steun om na ziekte weer aan het werk te gaan."
 # Topic words -> where to go (../shared/facts.md §18). First match wins; the general pointer
@@ -56,41 +61,11 @@ REFERRALS: tuple[tuple[re.Pattern[str], str], ...] = (
 GENERAL_POINTER = "Vragen over werk zoeken kan je gratis stellen aan VDAB (0800 30 700); vragen over je uitkering aan je ziekenfonds."
 SCOPE_OFFER = "Wil je iets weten over de VOP, individueel maatwerk, BTOM, jobcoaching of de terug-naar-werk-coördinator? Vraag het gerust."
 
-OTHER_LANGUAGE_REPLIES = {
-    "en": (
-        "Sorry, I can only help in Dutch. To talk to a person, contact your health insurance fund "
-        "(ziekenfonds) and ask for the return-to-work coordinator, or call VDAB for free on 0800 30 700."
-    ),
-    "fr": (
-        "Désolé, je ne peux vous aider qu'en néerlandais. Pour parler à une personne, contactez votre "
-        "mutualité et demandez le coordinateur retour au travail, ou appelez gratuitement le VDAB au 0800 30 700."
-    ),
-    "de": (
-        "Entschuldigung, ich kann nur auf Niederländisch helfen. Wenden Sie sich an Ihre Krankenkasse "
-        "(ziekenfonds) und fragen Sie nach dem Rückkehr-zur-Arbeit-Koordinator, oder rufen Sie VDAB "
-        "kostenlos unter 0800 30 700 an."
-    ),
-}
-_LANGUAGE_WORDS = {
-    "en": {"the", "i", "you", "is", "are", "and", "what", "how", "my", "do", "can", "work", "hello", "please", "speak", "english", "sick", "help"},
-    "fr": {"je", "le", "la", "les", "est", "et", "vous", "bonjour", "travail", "mon", "ma", "pour", "une", "des", "parlez", "français", "malade", "aide", "merci"},
-    "de": {"ich", "der", "die", "das", "und", "ist", "sie", "nicht", "arbeit", "hallo", "sprechen", "deutsch", "krank", "hilfe"},
-}
-
-
 def referral_for(text: str) -> str:
     for pattern, referral in REFERRALS:
         if pattern.search(text):
             return referral
     return GENERAL_POINTER
-
-
-def guess_language(text: str) -> str:
-    """English, French or German by common words; English when unsure (most widely read)."""
-    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœäöß']+", text.lower())
-    scores = {lang: sum(word in vocab for word in words) for lang, vocab in _LANGUAGE_WORDS.items()}
-    best = max(scores, key=scores.get)
-    return best if scores[best] > 0 else "en"
 
 
 class ActionOutOfScope(Action):
@@ -100,16 +75,4 @@ class ActionOutOfScope(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         text = (tracker.latest_message or {}).get("text") or ""
         dispatcher.utter_message(text=f"{SCOPE_INTRO} {referral_for(text)}\n{SCOPE_OFFER}", reply_kind="out_of_scope")
-        return []
-
-
-class ActionReplyOtherLanguage(Action):
-    def name(self) -> str:
-        return "action_reply_other_language"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        text = (tracker.latest_message or {}).get("text") or ""
-        language = guess_language(text)
-        dispatcher.utter_message(text=OTHER_LANGUAGE_REPLIES[language], reply_kind="other_language",
-                                 language=language)
         return []

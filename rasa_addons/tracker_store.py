@@ -21,11 +21,23 @@ from typing import Any, Iterable, Optional
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 DEFAULT_CACHE_SIZE = 200
+# The instruction a bot message carries when the user asked to erase their data (actions/privacy.py).
+ERASURE_KEY = "tnw_delete_conversation"
+
+
+def _asks_erasure(tracker: DialogueStateTracker) -> bool:
+    """True when the latest turn (events since the last user message) carries the erasure instruction."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, BotUttered) and (event.data or {}).get("custom", {}) and ERASURE_KEY in (event.data.get("custom") or {}):
+            return True
+    return False
 
 
 @dataclass
@@ -85,6 +97,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             session.flush()
             stamp = self._stamp(session, sender_id)
             session.commit()
+        if _asks_erasure(tracker):
+            # The conversation is being erased: keep no copy of it in memory either.
+            self._cache.pop(sender_id, None)
+            return
         self._remember(tracker, stamp)
 
     def _unsaved_events(self, session: Any, tracker: DialogueStateTracker) -> Iterable[Event]:

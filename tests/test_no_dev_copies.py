@@ -1,5 +1,6 @@
 """The dev sets measure; they are never material. No answer item, phrasing, NLU example, test
-story or crisis message may be a near-copy of a dev-set question (word-set Jaccard above 0.5)."""
+story, crisis message or French/English summary or keyword may be a near-copy of a dev-set
+question (word-set Jaccard above 0.5)."""
 from __future__ import annotations
 
 import re
@@ -9,6 +10,7 @@ import pytest
 import yaml
 
 from knowledge_base.documents import load_documents
+from knowledge_base.foreign_summaries import load_foreign
 
 PROJECT = Path(__file__).resolve().parents[1]
 EVAL_DIR = PROJECT.parent / "shared" / "eval"
@@ -60,6 +62,10 @@ def our_material() -> list[str]:
         texts.extend(re.findall(r"- user: \|\n\s+(.+)", path.read_text(encoding="utf-8")))
     crisis = yaml.safe_load((PROJECT / "safety" / "crisis_set.yaml").read_text(encoding="utf-8"))
     texts.extend(message["text"] for message in crisis["messages"])
+    for summaries in load_foreign().values():  # French and English summaries and their keywords
+        texts.extend([summaries.dutch_note, summaries.help])
+        for entry in (summaries.general, *summaries.measures.values()):
+            texts.extend([entry.summary, entry.contact, *entry.keywords])
     return texts
 
 

@@ -87,6 +87,23 @@ def check_deleted_conversation_is_not_revived(data_dir: Path) -> None:
     assert fresh.get_slot("name") is None
 
 
+def check_an_erasure_turn_leaves_no_copy_in_memory(data_dir: Path) -> None:
+    from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+
+    store = _store(data_dir)
+    tracker = _conversation(store, "g")
+    assert "g" in store._cache
+    tracker.update(UserUttered("wis mijn gegevens", {"name": "greet", "confidence": 1.0}))
+    tracker.update(BotUttered("Gewist.", {"custom": {"tnw_delete_conversation": True}}))
+    tracker.update(ActionExecuted("action_listen"))
+    asyncio.run(store.save(tracker))
+    assert "g" not in store._cache, "the erased conversation is still held in memory"
+    tracker.update(UserUttered("hallo", {"name": "greet", "confidence": 1.0}))  # a later, ordinary turn
+    tracker.update(ActionExecuted("action_listen"))
+    asyncio.run(store.save(tracker))
+    assert "g" in store._cache
+
+
 def check_writes_by_another_server_invalidate_the_cache(data_dir: Path) -> None:
     from rasa.shared.core.events import SlotSet
 
