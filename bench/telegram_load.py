@@ -41,6 +41,7 @@ import pytest  # noqa: E402  (MonkeyPatch, to set the stack's environment)
 from bot import telegram_handlers as h  # noqa: E402
 from tests.telegram.fake_bot_api import TOKEN, FakeBotApi  # noqa: E402
 from tests.telegram.stack_support import start_stack  # noqa: E402
+from rasa_addons.shared_secret import WEBHOOK_HEADER  # noqa: E402
 
 SCRIPT = [
     "hallo",
@@ -174,6 +175,8 @@ async def run_load(args, settings, group) -> None:
         "TNW_ACTION_PORT": str(settings.action_port),
         "RASA_AUTH_TOKEN": settings.rasa_auth_token,
         "TNW_SENDER_SECRET": settings.sender_secret,
+        "TNW_WEBHOOK_SECRET": settings.webhook_secret,
+        "TNW_ACTION_TOKEN": settings.action_token,
         "DATABASE_URL": settings.database_url,
         "TNW_TELEGRAM_MAX_RATE": str(args.max_rate),
         "PYTHONPATH": str(PROJECT),
@@ -269,7 +272,8 @@ async def run_load(args, settings, group) -> None:
 
 async def direct_rasa_latency(settings) -> list[float]:
     timings = []
-    async with httpx.AsyncClient(base_url=settings.rasa_url, timeout=60) as client:
+    headers = {WEBHOOK_HEADER: settings.webhook_secret}
+    async with httpx.AsyncClient(base_url=settings.rasa_url, timeout=60, headers=headers) as client:
         for i, text in enumerate(SCRIPT * 5):
             started = time.monotonic()
             await client.post("/webhooks/rest/webhook", json={"sender": f"bench-direct-{i // len(SCRIPT)}",

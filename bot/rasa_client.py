@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from rasa_addons.shared_secret import WEBHOOK_HEADER
+
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/webhooks/rest/webhook"
@@ -14,6 +16,13 @@ WEBHOOK_PATH = "/webhooks/rest/webhook"
 
 class RasaUnavailable(RuntimeError):
     """Rasa could not be reached or did not answer in time; the user gets an apology."""
+
+
+class ActionsUnavailable(RasaUnavailable):
+    """Rasa answered nothing because the action server is down (it is being restarted).
+
+    Not worth resending: Rasa has already handled the message without its actions.
+    """
 
 
 @dataclass(frozen=True)
@@ -69,18 +78,37 @@ class RasaClient:
         retries: int = 3,
         backoff: float = 0.5,
         transport: httpx.AsyncBaseTransport | None = None,
+        secret: str | None = None,
+        actions_health_url: str | None = None,
     ) -> None:
         self._client = httpx.AsyncClient(
             base_url=base_url, timeout=httpx.Timeout(timeout, connect=5.0), transport=transport
         )
+        # Sent with each message only (not to the action server's health check).
+        self._headers = {WEBHOOK_HEADER: secret} if secret else {}
         self._retries = retries
         self._backoff = backoff
+        self._actions_health_url = actions_health_url
 
     async def send(self, sender_id: str, text: str) -> list[BotMessage]:
+        messages = await self._send(sender_id, text)
+        if not messages and self._actions_health_url and not await self.actions_up():
+            raise ActionsUnavailable("the action server is not answering")
+        return messages
+
+    async def actions_up(self) -> bool:
+        """Whether the action server answers its health check (asked only after an empty reply)."""
+        try:
+            response = await self._client.get(self._actions_health_url, timeout=2.0)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
+
+    async def _send(self, sender_id: str, text: str) -> list[BotMessage]:
         body = {"sender": sender_id, "message": text}
         for attempt in range(self._retries + 1):
             try:
-                response = await self._client.post(WEBHOOK_PATH, json=body)
+                response = await self._client.post(WEBHOOK_PATH, json=body, headers=self._headers)
             except (httpx.ConnectError, httpx.RemoteProtocolError) as exc:
                 failure: Exception = exc
             except httpx.TimeoutException as exc:
@@ -109,3 +137,14 @@ class RasaClient:
 
     async def __aexit__(self, *exc_info) -> None:
         await self.aclose()
+
+
+def client_for(settings, **kwargs) -> RasaClient:
+    """The client for the configured Rasa server, with the webhook secret (tnw.config.Settings)."""
+    options = {
+        "timeout": settings.rasa_timeout,
+        "secret": settings.webhook_secret,
+        "actions_health_url": f"http://{settings.rasa_host}:{settings.action_port}/health",
+        **kwargs,
+    }
+    return RasaClient(settings.rasa_url, **options)

@@ -42,7 +42,7 @@ from telegram.ext import (
 
 from bot import coordinator_commands, telegram_handlers as h
 from bot.notifications import OutboxDelivery
-from bot.rasa_client import RasaClient
+from bot.rasa_client import RasaClient, client_for
 from bot.telegram_flow import ChatGate, RetryingRateLimiter
 from tnw.config import Settings, local_secret
 
@@ -185,7 +185,7 @@ def build_application(
         builder = builder.base_url(base_url).base_file_url(base_file_url)
     application = builder.build()
 
-    rasa = rasa or RasaClient(settings.rasa_url, timeout=settings.rasa_timeout)
+    rasa = rasa or client_for(settings)
     application.bot_data[h.FRONTEND_KEY] = h.FrontEnd(
         rasa=rasa,
         secret=settings.sender_secret,
@@ -214,7 +214,12 @@ def build_application(
     application.add_handler(MessageHandler(filters.COMMAND & private, h.on_unknown_command))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & private, h.on_text))
     application.add_handler(CallbackQueryHandler(h.on_button))
-    application.add_handler(MessageHandler(~filters.TEXT & private & filters.UpdateType.MESSAGE, h.on_non_text))
+    # Everything else a person sends in the private chat gets the kind "only text" answer:
+    # photos (a caption too), stickers, voice, video, video notes, audio, documents,
+    # locations, venues, contacts, polls, dice, stories. Service messages (a pinned message, the
+    # auto-delete timer) are not something the person said, and get no answer.
+    application.add_handler(MessageHandler(
+        ~filters.TEXT & ~filters.StatusUpdate.ALL & private & filters.UpdateType.MESSAGE, h.on_non_text))
     application.add_error_handler(h.on_error)
     return application
 

@@ -1,7 +1,7 @@
 """Flow control for the Telegram front end.
 
 - `ChatGate`: updates are handled concurrently, but the messages of one chat one at a time and
-  in order (a per-chat FIFO lock), with a cap on how many may wait per chat, so one person's
+  in order (a per-chat FIFO line), with a cap on how many may wait per chat, so one person's
   flood cannot starve the others.
 - `RetryingRateLimiter`: PTB's AIORateLimiter (Telegram's flood limits, 429 `retry_after`)
   plus retries with backoff for 5xx answers, network errors and timeouts on every Bot API call
@@ -13,7 +13,8 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import AsyncIterator
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -34,8 +35,8 @@ class ChatBusy(Exception):
 
 @dataclass
 class _ChatState:
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    queued: int = 0  # handling or waiting
+    # Turns of this chat in arrival order; the first one holds the chat (its future is done).
+    turns: deque = field(default_factory=deque)
     warned: bool = False
 
 
@@ -43,8 +44,10 @@ class ChatGate:
     """Per-chat serialisation with a bounded number of waiting updates.
 
     Use `async with gate.turn(chat_id):` as the handler's first await: PTB starts handler
-    tasks in update order and asyncio.Lock wakes waiters first come first served, so one
-    chat's messages are handled in the order they arrived.
+    tasks in update order and a turn takes its place in the chat's line before the first await,
+    so one chat's updates are handled in the order they arrived. `before_waiting` runs after
+    the place is taken and before waiting for it (a button press is answered there at once,
+    without losing its place to a message that came later).
     """
 
     def __init__(self, max_queued: int = 5) -> None:
@@ -53,22 +56,31 @@ class ChatGate:
 
     def queued(self, chat_id: int) -> int:
         state = self._chats.get(chat_id)
-        return state.queued if state else 0
+        return len(state.turns) if state else 0
 
     @contextlib.asynccontextmanager
-    async def turn(self, chat_id: int) -> AsyncIterator[None]:
+    async def turn(self, chat_id: int, *,
+                   before_waiting: Callable[[], Awaitable[Any]] | None = None) -> AsyncIterator[None]:
         state = self._chats.setdefault(chat_id, _ChatState())
-        if state.queued >= self.max_queued:
+        if len(state.turns) >= self.max_queued:
             first = not state.warned
             state.warned = True
             raise ChatBusy(first)
-        state.queued += 1
+        mine = asyncio.get_running_loop().create_future()
+        state.turns.append(mine)
+        if len(state.turns) == 1:
+            mine.set_result(None)
         try:
-            async with state.lock:
-                yield
+            if before_waiting is not None:
+                await before_waiting()
+            await mine
+            yield
         finally:
-            state.queued -= 1
-            if state.queued == 0:
+            holder = state.turns[0] is mine
+            state.turns.remove(mine)
+            if holder and state.turns and not state.turns[0].done():
+                state.turns[0].set_result(None)
+            if not state.turns:
                 # Idle chats are forgotten, so the map does not grow with every chat ever seen.
                 self._chats.pop(chat_id, None)
 

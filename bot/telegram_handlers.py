@@ -20,9 +20,10 @@ from telegram.ext import ContextTypes
 
 from bot.identity import sender_id
 from bot.instructions import carry_out
-from bot.rasa_client import BotMessage, RasaClient, RasaUnavailable
+from bot.rasa_client import ActionsUnavailable, BotMessage, RasaClient, RasaUnavailable
 from bot.telegram_flow import ChatBusy, ChatGate
 from bot.telegram_render import CallbackStore, button_title, chosen_text, render_message
+from bot.user_text import read_user_text
 from safety.crisis import assess
 from safety.replies import crisis_reply
 
@@ -38,8 +39,9 @@ WELCOME = (
     "Ook werkgevers kunnen hier terecht, bijvoorbeeld over de VOP, de BTOM of jobcoaching. "
     "Ik kan ook een gesprek regelen met een terug-naar-werk-coördinator van je ziekenfonds.\n\n"
     "Ik ben een computerprogramma, geen mens.\n\n"
-    "Privacy: ik bewaar geen persoonlijke gegevens zonder het je eerst te vragen. "
-    "Typ /privacy voor meer uitleg.\n\n"
+    "Privacy: ik bewaar ons gesprek onder een code, niet onder je naam, zodat ik je vervolgvragen "
+    "begrijp. Ik wis het vanzelf na enkele maanden. Andere persoonlijke gegevens bewaar ik pas als "
+    "je dat goed vindt. Typ /privacy voor meer uitleg.\n\n"
     "Stel je vraag gewoon in je eigen woorden. Bijvoorbeeld: \"Wat is de VOP?\""
 )
 HELP = (
@@ -74,10 +76,12 @@ EDITED = (
     "Stuur je vraag gerust opnieuw als nieuw bericht."
 )
 UNKNOWN_COMMAND = "Die opdracht ken ik niet. Typ /help om te zien wat ik kan."
+EMPTY_MESSAGE = "Ik zie geen tekst in je bericht. Typ je vraag gerust in gewone woorden."
+TOO_LONG = "Dat bericht is te lang voor mij. Kan je je vraag korter stellen, in een paar zinnen?"
 NO_ANSWER = "Daar heb ik even geen antwoord op. Probeer het gerust anders te vragen."
 PLEASE_WAIT = "Even geduld, het duurt wat langer dan normaal. Ik probeer het verder."
 UNAVAILABLE = (
-    "Sorry, het lukt me nu niet om je vraag te verwerken. Probeer het binnen enkele minuten opnieuw. "
+    "Sorry, de assistent is even niet bereikbaar. Probeer het over een paar minuten opnieuw. "
     "Dringend? Bel je ziekenfonds en vraag naar de terug-naar-werk-coördinator."
 )
 TOO_SLOW = (
@@ -106,21 +110,31 @@ class FrontEnd:
     rasa_patience: float = 45.0  # seconds to keep retrying while Rasa is down
     retry_delay: float = 2.0
     pressed: OrderedDict = field(default_factory=OrderedDict)
-    text_only_every: float = 10.0  # seconds between two "I only read text" answers in a chat
-    text_only_sent: dict = field(default_factory=dict)
+    albums: OrderedDict = field(default_factory=OrderedDict)  # (chat, media group) already answered
 
     def sender(self, chat_id: int) -> str:
         return sender_id("telegram", chat_id, self.secret)
 
-    def first_press(self, chat_id: int, message_id: int) -> bool:
-        """True the first time a keyboard of this message is pressed (double taps are ignored)."""
-        key = (chat_id, message_id)
-        if key in self.pressed:
+    def was_pressed(self, chat_id: int, message_id: int) -> bool:
+        return (chat_id, message_id) in self.pressed
+
+    def mark_pressed(self, chat_id: int, message_id: int) -> None:
+        """Remember a keyboard that was used (a double tap is then ignored)."""
+        _remember(self.pressed, (chat_id, message_id))
+
+    def first_of_album(self, chat_id: int, media_group_id: str) -> bool:
+        """True for the first item of an album (ten photos sent together get one answer)."""
+        key = (chat_id, media_group_id)
+        if key in self.albums:
             return False
-        self.pressed[key] = True
-        while len(self.pressed) > 20_000:
-            self.pressed.popitem(last=False)
+        _remember(self.albums, key)
         return True
+
+
+def _remember(seen: OrderedDict, key, capacity: int = 20_000) -> None:
+    seen[key] = True
+    while len(seen) > capacity:
+        seen.popitem(last=False)
 
 
 def frontend(context: ContextTypes.DEFAULT_TYPE) -> FrontEnd:
@@ -165,6 +179,12 @@ async def ask_rasa(fe: FrontEnd, bot, chat_id: int, text: str) -> list[BotMessag
                 log.warning("Rasa unavailable for %s; crisis reply sent by the front end", sender)
                 await bot.send_message(chat_id, crisis_reply(crisis))
                 return None
+            if isinstance(exc, ActionsUnavailable):
+                # Rasa has handled the message without its actions: sending it again would
+                # answer it twice once they are back. The supervisor is restarting them.
+                log.warning("Action server unavailable for %s", sender)
+                await bot.send_message(chat_id, UNAVAILABLE)
+                return None
             if isinstance(exc.__cause__, httpx.TimeoutException):
                 log.warning("Rasa timed out for %s", sender)
                 await bot.send_message(chat_id, TOO_SLOW)
@@ -182,6 +202,10 @@ async def ask_rasa(fe: FrontEnd, bot, chat_id: int, text: str) -> list[BotMessag
 
 
 async def deliver(fe: FrontEnd, bot, chat_id: int, messages: list[BotMessage]) -> None:
+    # Instructions first (an erasure): a failing send must not leave the conversation stored.
+    for message in messages:
+        if message.custom:
+            await asyncio.to_thread(carry_out, message.custom, fe.sender(chat_id), fe.tracker_store_url)
     shown = False
     for message in messages:
         for text, markup in render_message(message, fe.callbacks):
@@ -189,9 +213,6 @@ async def deliver(fe: FrontEnd, bot, chat_id: int, messages: list[BotMessage]) -
             shown = True
     if not shown and not any(m.custom for m in messages):
         await bot.send_message(chat_id, NO_ANSWER)
-    for message in messages:
-        if message.custom:
-            await asyncio.to_thread(carry_out, message.custom, fe.sender(chat_id), fe.tracker_store_url)
 
 
 async def converse(fe: FrontEnd, bot, chat_id: int, text: str) -> list[BotMessage] | None:
@@ -236,12 +257,28 @@ async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await update.effective_message.reply_text(PRIVACY)
 
 
+def text_problem_reply(problem: str, raw: str) -> str:
+    """The kind answer to a message that is not sent to Rasa (crisis first, as always)."""
+    if problem == "too_long":
+        crisis = assess(raw)
+        if crisis.is_crisis:
+            return crisis_reply(crisis)
+        return TOO_LONG
+    return EMPTY_MESSAGE
+
+
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Typed text: always plain text for Rasa, never an intent (bot/user_text.py)."""
     fe = frontend(context)
     chat_id = update.effective_chat.id
+    raw = update.effective_message.text or ""
+    prepared = read_user_text(raw)
     try:
         async with fe.gate.turn(chat_id):
-            await converse(fe, context.bot, chat_id, update.effective_message.text)
+            if prepared.problem:
+                await context.bot.send_message(chat_id, text_problem_reply(prepared.problem, raw))
+            else:
+                await converse(fe, context.bot, chat_id, prepared.text)
     except ChatBusy as busy:
         await _busy(update, busy)
 
@@ -263,32 +300,52 @@ async def on_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _busy(update, busy)
 
 
+async def _answer_query(query, text: str | None = None) -> None:
+    try:
+        await query.answer(text)
+    except TelegramError:
+        pass  # too old to answer, or Telegram unreachable: the press itself still counts
+
+
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A keyboard press: answer it, mark the choice in the message, send the payload to Rasa."""
+    """A keyboard press: answer it at once, mark the choice, send the payload to Rasa.
+
+    Only the callback data of a button on that very message counts (Telegram sends the
+    message with its keyboard as it is now); anything else is forged or stale.
+    """
     fe = frontend(context)
     query = update.callback_query
     chat = update.effective_chat
     message = query.message
-    if chat is None or message is None:
-        await query.answer(BUTTON_EXPIRED)
+    user = query.from_user
+    if (chat is None or message is None or chat.type != ChatType.PRIVATE
+            or user is None or user.id != chat.id):
+        await _answer_query(query, BUTTON_EXPIRED)
         return
+    if fe.was_pressed(chat.id, message.message_id):
+        await _answer_query(query, ALREADY_CHOSEN)
+        return
+    payload = fe.callbacks.resolve(query.data, getattr(message, "reply_markup", None))
+    if payload is None:
+        await _answer_query(query, BUTTON_EXPIRED)
+        if button_title(getattr(message, "reply_markup", None), query.data or ""):
+            # Our own button, with a long payload from before a restart: take the keyboard away.
+            try:
+                await query.edit_message_reply_markup(reply_markup=None)
+            except BadRequest:
+                pass
+        else:
+            log.info("Refused a button press for %s: not a button of that message", fe.sender(chat.id))
+        return
+    fe.mark_pressed(chat.id, message.message_id)
     try:
-        async with fe.gate.turn(chat.id):
-            payload = fe.callbacks.payload_for(query.data or "")
-            if payload is None:  # a long payload from before a restart
-                await query.answer(BUTTON_EXPIRED)
-                try:
-                    await query.edit_message_reply_markup(reply_markup=None)
-                except BadRequest:
-                    pass
-                return
-            if not fe.first_press(chat.id, message.message_id):
-                await query.answer(ALREADY_CHOSEN)
-                return
-            await query.answer()
+        # The press is answered as soon as it has its place in the chat's line, so Telegram
+        # stops the spinner even when Rasa is slow; the place keeps the chat's order.
+        async with fe.gate.turn(chat.id, before_waiting=lambda: _answer_query(query)):
             await _mark_choice(query, message)
             await converse(fe, context.bot, chat.id, payload)
     except ChatBusy as busy:
+        fe.pressed.pop((chat.id, message.message_id), None)  # not handled: may be pressed again
         await _busy(update, busy)
 
 
@@ -307,17 +364,16 @@ async def _mark_choice(query, message) -> None:
 
 
 async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Photos, stickers, voice, files, locations: one kind answer per burst (an album is
-    ten photos), not one per item."""
+    """Photos, stickers, voice, video, files, locations, contacts, polls, dice: each gets the
+    kind answer, in any state of the conversation; only an album (items sent together, one
+    media_group_id) gets one answer for all its items."""
     fe = frontend(context)
     chat_id = update.effective_chat.id
-    now = time.monotonic()
-    if now - fe.text_only_sent.get(chat_id, -1e9) < fe.text_only_every:
+    message = update.effective_message
+    album = getattr(message, "media_group_id", None)
+    if album and not fe.first_of_album(chat_id, str(album)):
         return
-    fe.text_only_sent[chat_id] = now
-    if len(fe.text_only_sent) > 10_000:
-        fe.text_only_sent.clear()
-    await update.effective_message.reply_text(TEXT_ONLY)
+    await context.bot.send_message(chat_id, TEXT_ONLY)
 
 
 async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

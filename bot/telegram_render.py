@@ -96,7 +96,7 @@ def split_text(text: str, limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
 
 
 class CallbackStore:
-    """Maps button payloads to callback data of at most 64 bytes.
+    """Maps button payloads to callback data of at most 64 bytes, and presses back to payloads.
 
     Short payloads are used as they are, so their buttons keep working after a restart.
     Longer ones (or ones that look like our own keys) get a short key derived from the payload
@@ -124,6 +124,17 @@ class CallbackStore:
         if not data.startswith(self.PREFIX):
             return data
         return self._payloads.get(data)
+
+    def resolve(self, data: str | None, markup: InlineKeyboardMarkup | None) -> str | None:
+        """The payload of a press, only when `data` is a button of the pressed message.
+
+        `markup` is the keyboard of that message as Telegram reports it with the press, so
+        callback data a client made up (a slot id never offered, an intent with entities)
+        resolves to None, as does a long payload this process no longer knows.
+        """
+        if not data or button_title(markup, data) is None:
+            return None
+        return self.payload_for(data)
 
 
 def build_keyboard(buttons: Sequence[Button], store: CallbackStore) -> InlineKeyboardMarkup | None:

@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 from bot.identity import sender_id
 from bot.instructions import carry_out
-from bot.rasa_client import BotMessage, Button, RasaClient, RasaUnavailable
+from bot.rasa_client import BotMessage, Button, RasaClient, RasaUnavailable, client_for
+from bot.user_text import read_user_text
 from safety.crisis import assess
 from safety.replies import crisis_reply
 from tnw.config import Settings
@@ -25,6 +26,10 @@ UNAVAILABLE = (
     "Dringend? Bel je ziekenfonds en vraag naar de terug-naar-werk-coördinator."
 )
 NO_ANSWER = "Daar heb ik even geen antwoord op. Probeer het gerust anders te vragen."
+EMPTY = "Ik zie geen tekst in je bericht. Typ je vraag gerust in gewone woorden."
+TOO_LONG = (
+    "Dat bericht is te lang voor mij. Kan je je vraag korter stellen, in een paar zinnen?"
+)
 STOP_COMMANDS = {"/stop", "/quit", "/exit"}
 
 
@@ -57,6 +62,23 @@ def resolve_choice(text: str, buttons: list[Button]) -> str:
     return text
 
 
+def to_send(text: str, buttons: list[Button]) -> tuple[str | None, str | None]:
+    """(what to send to Rasa, or None with the reply to print instead).
+
+    Only a number picks a button payload (which may start with "/"); typed text always
+    reaches Rasa as plain text, never as an intent (bot/user_text.py).
+    """
+    if text.isdigit() and 1 <= int(text) <= len(buttons):
+        return resolve_choice(text, buttons), None
+    prepared = read_user_text(text)
+    if prepared.problem == "too_long":
+        crisis = assess(text)
+        return None, crisis_reply(crisis) if crisis.is_crisis else TOO_LONG
+    if prepared.problem:
+        return None, EMPTY
+    return prepared.text, None
+
+
 async def chat(
     client: RasaClient,
     sender: str,
@@ -79,8 +101,12 @@ async def chat(
             continue
         if text.lower() in STOP_COMMANDS:
             break
+        outgoing, reply = to_send(text, buttons)
+        if outgoing is None:
+            write(f"Assistent: {reply}")
+            continue
         try:
-            messages = await client.send(sender, resolve_choice(text, buttons))
+            messages = await client.send(sender, outgoing)
         except RasaUnavailable:
             crisis = assess(text)
             write(f"Assistent: {crisis_reply(crisis)}" if crisis.is_crisis else UNAVAILABLE)
@@ -101,7 +127,7 @@ def run_terminal_chat(settings: Settings) -> None:
             # asyncio.run() turns a first Ctrl-C into a task cancellation, which a blocking
             # input() never notices; Python's default handler interrupts input() at once.
             signal.signal(signal.SIGINT, signal.default_int_handler)
-        async with RasaClient(settings.rasa_url, timeout=settings.rasa_timeout) as client:
+        async with client_for(settings) as client:
             await chat(
                 client,
                 sender,

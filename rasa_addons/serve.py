@@ -5,15 +5,22 @@ the *schema* against the JSON-Schema meta-schema, every time: 12 ms per custom a
 machine, against 0.5 ms for checking the response itself. `validate_with_checked_schema`
 checks each distinct schema once per process and then validates the instance exactly as
 `jsonschema.validate` does (same validator class, same errors raised).
+
+The HTTP API's auth token comes from the environment (`TNW_RASA_AUTH_TOKEN`), not from the
+command line, which every user of the machine can read with `ps`: it is added to Rasa's
+arguments inside this process (/proc/<pid>/cmdline keeps showing the original ones).
 """
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import jsonschema
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
+
+from rasa_addons.shared_secret import with_auth_token
 
 _checked: set[str] = set()
 
@@ -40,7 +47,7 @@ def main() -> None:
     install()
     from rasa.__main__ import main as rasa_main
 
-    sys.argv[0] = "rasa"
+    sys.argv = ["rasa", *with_auth_token(sys.argv[1:], os.environ)]
     rasa_main()
 
 

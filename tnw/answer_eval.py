@@ -49,12 +49,10 @@ class EvalSetupError(RuntimeError):
 
 
 def webhook_headers(settings: Settings) -> dict[str, str]:
-    """Headers for Rasa's REST webhook, the same as the front end sends.
+    """Headers for Rasa's REST webhook, the same as the front end sends (the shared secret)."""
+    from rasa_addons.shared_secret import WEBHOOK_HEADER
 
-    Empty for now: the webhook takes no secret yet. When it does (issue 15), it goes here, so
-    the evaluation keeps talking to Rasa exactly like the front end.
-    """
-    return {}
+    return {WEBHOOK_HEADER: settings.webhook_secret}
 
 
 class RasaChannel:

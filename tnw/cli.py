@@ -50,22 +50,36 @@ def run() -> None:
     """Start everything: train if needed, then the action server, the Rasa server and a front end.
 
     With TELEGRAM_BOT_TOKEN set the Telegram bot runs; otherwise a chat opens in this
-    terminal. Ctrl-C stops all processes.
+    terminal. A crashed server is restarted; after 5 crashes within 10 minutes everything
+    stops. Ctrl-C stops all processes.
     """
+    from intake.retention import start_retention_job
     from tnw.prepare import prepare
+    from tnw.processes import interrupt_main_thread
     from tnw.stack import backend
 
     settings = load_settings()
+    group = None
     try:
         model = prepare(settings, echo=click.echo)
         click.echo("Starting the action server and the Rasa server ...")
-        with backend(settings, model):
+        with backend(settings, model) as group:
+            group.supervise(echo=lambda message: click.secho(message, fg="yellow", err=True),
+                            on_give_up=interrupt_main_thread)
             click.echo(f"Ready. Logs: {settings.logs_dir}")
-            _run_front_end(settings)
+            # The retention periods the consent text promises, and pending erasures, by themselves.
+            retention = start_retention_job(settings.database_url, settings.tracker_store_url, settings.logs_dir)
+            try:
+                _run_front_end(settings)
+            finally:
+                retention.stop()
     except (engine.TrainingError, StartupError) as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
-        click.echo("\nStopped.")
+        if group is None or group.failure is None:
+            click.echo("\nStopped.")
+    if group is not None and group.failure is not None:
+        _fail(group.failure)
 
 
 def _run_front_end(settings) -> None:

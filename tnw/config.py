@@ -5,8 +5,10 @@ set once in the environment or in `.env` reaches all of them.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +63,8 @@ class Settings:
     action_port: int
     rasa_auth_token: str
     sender_secret: str
+    webhook_secret: str  # the front ends' key to Rasa's REST webhook
+    action_token: str  # Rasa's key to the action server
     demo_data: bool
     startup_timeout: int
     rasa_timeout: int
@@ -92,9 +96,15 @@ class Settings:
         return f"http://{self.rasa_host}:{self.action_port}/webhook"
 
 
+# Set by `tnw run` for its servers: they get every setting they need in their environment,
+# and must not read the operator's `.env` (which may hold the Telegram token) themselves.
+SKIP_DOTENV = "TNW_SKIP_DOTENV"
+
+
 def load_settings(env_file: Path | None = None) -> Settings:
     """Build settings from the environment (and `.env` in the project, when present)."""
-    load_dotenv(env_file or PROJECT_DIR / ".env", override=False)
+    if os.environ.get(SKIP_DOTENV) != "1":
+        load_dotenv(env_file or PROJECT_DIR / ".env", override=False)
     data_dir = Path(_env("TNW_DATA_DIR", str(PROJECT_DIR / "var"))).resolve()
     db_dir = data_dir / "db"
     return Settings(
@@ -109,6 +119,8 @@ def load_settings(env_file: Path | None = None) -> Settings:
         action_port=_int_env("TNW_ACTION_PORT", 5055),
         rasa_auth_token=_env("RASA_AUTH_TOKEN") or local_secret(data_dir, "rasa_auth_token"),
         sender_secret=_env("TNW_SENDER_SECRET") or local_secret(data_dir, "sender_secret"),
+        webhook_secret=_env("TNW_WEBHOOK_SECRET") or local_secret(data_dir, "webhook_secret"),
+        action_token=_env("TNW_ACTION_TOKEN") or local_secret(data_dir, "action_token"),
         # The embedded default seeds demo coordinators and slots so a booking works at once.
         demo_data=_env("TNW_DEMO_DATA", "0" if _env("DATABASE_URL") else "1") not in ("0", "false", "no"),
         startup_timeout=_int_env("TNW_STARTUP_TIMEOUT", 300),
@@ -118,4 +130,38 @@ def load_settings(env_file: Path | None = None) -> Settings:
         telegram_api_base_url=_env("TELEGRAM_API_BASE_URL"),
         telegram_webhook_url=_env("TELEGRAM_WEBHOOK_URL"),
         telegram_webhook_secret=_env("TELEGRAM_WEBHOOK_SECRET"),
+    )
+
+
+# The secrets that guard the servers, by the variable that sets each.
+SERVER_SECRETS = ("RASA_AUTH_TOKEN", "TNW_WEBHOOK_SECRET", "TNW_ACTION_TOKEN")
+MIN_SECRET_LENGTH = 16
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip()).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
+
+
+def exposure_problem(settings: Settings, environ: Mapping[str, str] | None = None) -> str | None:
+    """Why the servers must not start on this interface, or None.
+
+    On loopback the generated secrets suffice. On any other interface the operator must set
+    every server secret (so that they are chosen, shared and rotated on purpose), each of at
+    least 16 characters.
+    """
+    if is_loopback(settings.rasa_host):
+        return None
+    environ = os.environ if environ is None else environ
+    missing = [name for name in SERVER_SECRETS if len(environ.get(name, "").strip()) < MIN_SECRET_LENGTH]
+    if not missing:
+        return None
+    return (
+        f"TNW_HOST={settings.rasa_host} is not a loopback address, so the servers would be reachable "
+        f"from the network. Set {', '.join(missing)} (at least {MIN_SECRET_LENGTH} random characters "
+        "each, see .env.example) or use TNW_HOST=127.0.0.1."
     )

@@ -5,6 +5,7 @@ its command line, the way an operator would.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -15,11 +16,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from tnw.config import Settings
-from tnw.processes import tail
+from tnw.processes import child_environment, tail
 
 # What a trained model depends on: change any of these and the model is retrained.
 TRAINING_INPUTS = ("config.yml", "nlu/domain", "nlu/data", "requirements/engine.lock")
 MODEL_PREFIX = "tnw-"
+KEEP_MODELS = 3
 
 
 class TrainingError(RuntimeError):
@@ -41,6 +43,8 @@ def engine_env(settings: Settings) -> dict[str, str]:
         # Rasa's training cache would otherwise land in ./.rasa of whatever folder we run from.
         "RASA_CACHE_DIRECTORY": str(settings.models_dir / "cache"),
         "TNW_ACTION_ENDPOINT": settings.action_server_url,
+        # Rasa sends it to the action server (endpoints.yml), which refuses calls without it.
+        "TNW_ACTION_TOKEN": settings.action_token,
         "TNW_TRACKER_STORE_URL": settings.tracker_store_url,
         # Rasa imports our tracker store (endpoints.yml) and serve module from rasa_addons/.
         "PYTHONPATH": str(settings.project_dir),
@@ -86,7 +90,8 @@ def run_logged(command: list[str], log_path: Path, settings: Settings) -> int:
         completed = subprocess.run(
             command,
             cwd=settings.project_dir,
-            env={**os.environ, **engine_env(settings)},
+            # Training and checks need no secret: only the basics and the engine settings.
+            env=child_environment(engine_env(settings)),
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -100,6 +105,15 @@ def train(settings: Settings, *, force: bool = False, echo: Callable[[str], None
     A missing, partial or corrupt model file is removed and trained again.
     """
     target = model_path(settings)
+    settings.models_dir.mkdir(parents=True, exist_ok=True)
+    # One training at a time per models folder (a test run and `make run` may ask together);
+    # whoever waited finds the model the other one trained.
+    with open(settings.models_dir / ".train.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _train_locked(settings, target, force=force, echo=echo)
+
+
+def _train_locked(settings: Settings, target: Path, *, force: bool, echo: Callable[[str], None]) -> Path:
     if not force and target.exists():
         if is_valid_model(target):
             echo(f"Model is up to date: {target}")
@@ -129,7 +143,9 @@ def train(settings: Settings, *, force: bool = False, echo: Callable[[str], None
         raise TrainingError(f"Training failed (exit code {code}). Log: {log_path}\n{tail(log_path)}")
     os.replace(produced, target)
     shutil.rmtree(scratch, ignore_errors=True)
-    for old in settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"):
+    # Keep the newest few: a server may still be loading the one before.
+    models = sorted(settings.models_dir.glob(f"{MODEL_PREFIX}*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    for old in models[:-KEEP_MODELS]:
         if old != target:
             old.unlink(missing_ok=True)
     echo(f"Trained in {time.monotonic() - started:.0f} s: {target}")
@@ -162,7 +178,6 @@ def server_command(settings: Settings, model: Path) -> list[str]:
         "--interface", settings.rasa_host,
         "--port", str(settings.rasa_port),
         "--enable-api",
-        # One argument with "=": a generated token may start with "-", which argparse would
-        # otherwise take for an option (seen in CI: "--auth-token: expected one argument").
-        f"--auth-token={settings.rasa_auth_token}",
+        # No --auth-token here: `ps` shows a command line to every user. rasa_addons.serve adds
+        # it from TNW_RASA_AUTH_TOKEN (tnw.stack passes it), so the HTTP API still needs it.
     ]

@@ -18,7 +18,10 @@ def prepare_database(settings: Settings, echo: Callable[[str], None] = print) ->
     if settings.demo_data:
         with session_factory(settings.database_url)() as session:
             created = seed_demo_data(session)
-        echo(f"Demo coordinators ready ({created['slots']} new slots).")
+        if created.get("skipped"):
+            echo("No demo coordinators: a Telegram bot token is set (register real ones with tnw coordinators).")
+        else:
+            echo(f"Demo coordinators ready ({created['slots']} new slots).")
 
 
 def prepare_index(settings: Settings, echo: Callable[[str], None] = print) -> None:

@@ -1,4 +1,9 @@
-"""The assistant's back end as processes: the action server and the Rasa server."""
+"""The assistant's back end as processes: the action server and the Rasa server.
+
+Each server gets only what it needs in its environment (tnw.processes.child_environment): its
+settings and its own secrets, never the Telegram token. Secrets go through the environment,
+not the command line (`ps` shows command lines to every user of the machine).
+"""
 from __future__ import annotations
 
 import os
@@ -7,29 +12,53 @@ from pathlib import Path
 
 import httpx
 
+from rasa_addons.shared_secret import ACTION_TOKEN_ENV, RASA_AUTH_TOKEN_ENV, WEBHOOK_SECRET_ENV
 from tnw import engine
-from tnw.config import Settings
-from tnw.processes import ManagedProcess, ProcessGroup
+from tnw.config import SKIP_DOTENV, Settings, exposure_problem
+from tnw.processes import ManagedProcess, ProcessGroup, StartupError
+
+# Never handed on as such; each server gets its own secrets explicitly below.
+SECRET_VARIABLES = frozenset({"RASA_AUTH_TOKEN", "TNW_SENDER_SECRET", WEBHOOK_SECRET_ENV, ACTION_TOKEN_ENV,
+                              RASA_AUTH_TOKEN_ENV})
 
 
 def _answers(url: str, **params: str) -> bool:
     return httpx.get(url, params=params, timeout=2.0).status_code == 200
 
 
+def settings_env(settings: Settings) -> dict[str, str]:
+    """Our non-secret TNW_ settings (from `.env` too) with the resolved locations and ports."""
+    passed = {name: value for name, value in os.environ.items()
+              if name.startswith("TNW_") and name not in SECRET_VARIABLES and not name.startswith("TNW_TELEGRAM_")}
+    return {
+        **passed,
+        "TNW_DATA_DIR": str(settings.data_dir),
+        "TNW_MODELS_DIR": str(settings.models_dir),
+        "TNW_HOST": settings.rasa_host,
+        "TNW_RASA_PORT": str(settings.rasa_port),
+        "TNW_ACTION_PORT": str(settings.action_port),
+        "DATABASE_URL": settings.database_url,
+        "TRACKER_STORE_URL": settings.tracker_store_url,
+        SKIP_DOTENV: "1",  # everything is here; the operator's .env may hold the Telegram token
+    }
+
+
 def action_server(settings: Settings) -> ManagedProcess:
     base = f"http://{settings.rasa_host}:{settings.action_port}"
     return ManagedProcess(
         name="action server",
-        command=[sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
+        # rasa_sdk's own command line, behind the action token (rasa_addons/action_server.py).
+        command=[sys.executable, "-m", "rasa_addons.action_server", "--actions", "actions",
+                 "--port", str(settings.action_port)],
         log_path=settings.logs_dir / "actions.log",
         host=settings.rasa_host,
         port=settings.action_port,
         is_ready=lambda: _answers(f"{base}/health"),
         env={
+            **settings_env(settings),
             "SANIC_HOST": settings.rasa_host,
-            "TNW_DATA_DIR": str(settings.data_dir),
-            "DATABASE_URL": settings.database_url,
             "TNW_ACTIONS_WARMUP": "1",
+            ACTION_TOKEN_ENV: settings.action_token,
         },
         cwd=settings.project_dir,
     )
@@ -49,14 +78,24 @@ def rasa_server(settings: Settings, model: Path) -> ManagedProcess:
         host=settings.rasa_host,
         port=settings.rasa_port,
         is_ready=lambda: _answers(f"{settings.rasa_url}/status", token=settings.rasa_auth_token),
-        env={**engine.engine_env(settings),
-             **{name: os.environ.get(name, "1") for name in SERVING_THREAD_VARIABLES}},
+        env={
+            **engine.engine_env(settings),  # includes the action token Rasa sends (endpoints.yml)
+            **{name: os.environ.get(name, "1") for name in SERVING_THREAD_VARIABLES},
+            RASA_AUTH_TOKEN_ENV: settings.rasa_auth_token,  # read by rasa_addons.serve
+            WEBHOOK_SECRET_ENV: settings.webhook_secret,  # read by credentials.yml
+        },
         cwd=settings.project_dir,
     )
 
 
 def backend(settings: Settings, model: Path) -> ProcessGroup:
-    """Both servers, action server first (Rasa calls it), stopped together."""
+    """Both servers, action server first (Rasa calls it), stopped together.
+
+    Refuses (StartupError) to listen on a non-loopback interface without operator-set secrets.
+    """
+    problem = exposure_problem(settings)
+    if problem:
+        raise StartupError(problem)
     settings.db_dir.mkdir(parents=True, exist_ok=True)
     return ProcessGroup(
         [action_server(settings), rasa_server(settings, model)],

@@ -77,3 +77,46 @@ def test_parse_messages_skips_malformed_items():
     data = [None, "text", {"text": ""}, {"buttons": [{"payload": "/x"}, {"title": "Ok"}]}, {"image": "u"}]
     assert parse_messages(data) == [BotMessage("", (Button("Ok", "Ok"),)), BotMessage("", (), "u")]
     assert parse_messages({"not": "a list"}) == []
+
+
+async def test_the_webhook_secret_goes_with_each_message_only():
+    seen = []
+
+    def handler(request):
+        seen.append((request.url.path, request.headers.get("X-TNW-Webhook-Secret")))
+        if request.url.path == "/health":
+            return httpx.Response(200, json={"status": "ok"})
+        return httpx.Response(200, json=[])
+
+    async with RasaClient("http://rasa.test", transport=httpx.MockTransport(handler), secret="s" * 32,
+                          actions_health_url="http://actions.test/health") as client:
+        assert await client.send("s", "hoi") == []
+    assert seen == [("/webhooks/rest/webhook", "s" * 32), ("/health", None)]
+
+
+async def test_an_empty_reply_with_the_action_server_down_is_reported():
+    from bot.rasa_client import ActionsUnavailable
+
+    posts = []
+
+    def handler(request):
+        if request.url.path == "/health":
+            raise httpx.ConnectError("refused")
+        posts.append(1)
+        return httpx.Response(200, json=[])
+
+    async with RasaClient("http://rasa.test", transport=httpx.MockTransport(handler), backoff=0,
+                          actions_health_url="http://actions.test/health") as client:
+        with pytest.raises(ActionsUnavailable):
+            await client.send("s", "hoi")
+    assert len(posts) == 1  # not resent: Rasa has handled it
+
+
+async def test_a_reply_with_text_does_not_ask_the_action_server():
+    def handler(request):
+        assert request.url.path != "/health"
+        return httpx.Response(200, json=[{"text": "Hallo"}])
+
+    async with RasaClient("http://rasa.test", transport=httpx.MockTransport(handler),
+                          actions_health_url="http://actions.test/health") as client:
+        assert await client.send("s", "hoi") == [BotMessage("Hallo")]

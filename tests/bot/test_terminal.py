@@ -100,3 +100,17 @@ def test_one_ctrl_c_ends_the_terminal_chat(tmp_path):
     finally:
         process.kill()
     assert GOODBYE in out
+
+
+async def test_typed_intents_are_plain_text_and_numbers_still_pick_buttons():
+    from bot.terminal import EMPTY, TOO_LONG
+
+    rasa = FakeRasa([
+        [BotMessage("Kies", (Button("Ja", "/affirm"),))],
+        [BotMessage("ok")], [BotMessage("ok")], [BotMessage("ok")],
+    ])
+    out = []
+    lines = ["kies", "1", '/inform{"name": "x"}', "\u00a0\u200b/deny", "///", "a " * 3000]
+    await chat(rasa, "s", read=scripted(lines), write=out.append)
+    assert [text for _, text in rasa.sent] == ["kies", "/affirm", 'inform{"name": "x"}', "deny"]
+    assert f"Assistent: {EMPTY}" in out and f"Assistent: {TOO_LONG}" in out

@@ -7,6 +7,8 @@ import json
 import uuid
 
 import httpx
+
+from rasa_addons.shared_secret import WEBHOOK_HEADER
 import pytest
 
 from intake import upcoming_intakes
@@ -32,7 +34,7 @@ def running(tmp_path_factory):
         upgrade(settings.database_url)
         factory = session_factory(settings.database_url)
         with factory() as session:
-            seed_demo_data(session, weeks=2)
+            seed_demo_data(session, weeks=2, telegram_token=None)
         model = engine.train(settings)
         with backend(settings, model):
             yield settings, factory
@@ -40,7 +42,8 @@ def running(tmp_path_factory):
 
 def say(settings, sender: str, text: str) -> list[dict]:
     response = httpx.post(f"{settings.rasa_url}/webhooks/rest/webhook",
-                          json={"sender": sender, "message": text}, timeout=60)
+                          json={"sender": sender, "message": text}, timeout=60,
+                          headers={WEBHOOK_HEADER: settings.webhook_secret})
     response.raise_for_status()
     return response.json()
 

@@ -51,11 +51,16 @@ class ScriptedRasa:
         self.reply = reply or (lambda sender, text: [{"recipient_id": sender, "text": f"Je zei: {text}"}])
         self.received: list[tuple[str, str]] = []
         self.down = False
+        self.actions_down = False  # the action server's /health refuses connections
         self.delay = 0.0
         self.concurrent = 0
         self.max_concurrent = 0
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/health":  # the action server's health check
+            if self.actions_down:
+                raise httpx.ConnectError("connection refused", request=request)
+            return httpx.Response(200, json={"status": "ok"})
         if self.down:
             raise httpx.ConnectError("connection refused", request=request)
         body = json.loads(request.content)
@@ -71,7 +76,8 @@ class ScriptedRasa:
 
     def client(self) -> RasaClient:
         return RasaClient("http://rasa.invalid", timeout=10, retries=1, backoff=0.01,
-                          transport=httpx.MockTransport(self.handle))
+                          transport=httpx.MockTransport(self.handle),
+                          actions_health_url="http://actions.invalid/health")
 
 
 @pytest.fixture

@@ -410,11 +410,19 @@ class FakeBotApi:
             "file_id": "CAACAgIAAxkBAAEBsticker", "file_unique_id": "AgADsticker", "type": "regular",
             "width": 512, "height": 512, "is_animated": False, "is_video": False, "emoji": "👍"})})
 
-    async def send_photo(self, chat_id: int, caption: str | None = None) -> None:
-        extra = {"caption": caption} if caption else {}
+    async def send_photo(self, chat_id: int, caption: str | None = None, media_group_id: str | None = None) -> None:
+        extra: dict[str, Any] = {"caption": caption} if caption else {}
+        if media_group_id:
+            extra["media_group_id"] = media_group_id
         await self.push({"message": self._user_message(chat_id, photo=[
             {"file_id": "AgACAgIAAxkBAAEBphoto", "file_unique_id": "AQADphoto", "width": 90, "height": 90,
              "file_size": 1234}], **extra)})
+
+    async def send_content(self, chat_id: int, **content) -> dict:
+        """A user message with any Bot API content fields (see NON_TEXT_CONTENT)."""
+        message = self._user_message(chat_id, **content)
+        await self.push({"message": message})
+        return message
 
     async def send_voice(self, chat_id: int) -> None:
         await self.push({"message": self._user_message(chat_id, voice={
@@ -478,3 +486,32 @@ class FakeBotApi:
         queue: asyncio.Queue = asyncio.Queue()
         self._listeners.append(queue)
         return queue
+
+
+# One example of every kind of non-text message a person can send in a private chat, in the
+# Bot API's shapes (for `send_content`).
+_FILE = {"file_id": "BAACAgIAAxkBAAEBfile", "file_unique_id": "AgADfile"}
+NON_TEXT_CONTENT: dict[str, dict[str, Any]] = {
+    "sticker": {"sticker": {**_FILE, "type": "regular", "width": 512, "height": 512, "is_animated": False,
+                            "is_video": False, "emoji": "👍"}},
+    "photo": {"photo": [{**_FILE, "width": 90, "height": 90, "file_size": 1234}]},
+    "photo with caption": {"photo": [{**_FILE, "width": 90, "height": 90}], "caption": "/inform{\"name\": \"x\"}"},
+    "voice": {"voice": {**_FILE, "duration": 3, "mime_type": "audio/ogg"}},
+    "video": {"video": {**_FILE, "width": 320, "height": 240, "duration": 5}},
+    "video note": {"video_note": {**_FILE, "length": 240, "duration": 5}},
+    "audio": {"audio": {**_FILE, "duration": 60, "title": "lied"}},
+    "animation": {"animation": {**_FILE, "width": 320, "height": 240, "duration": 2},
+                  "document": {**_FILE}},
+    "document": {"document": {**_FILE, "file_name": "attest.pdf", "mime_type": "application/pdf"}},
+    "location": {"location": {"latitude": 51.05, "longitude": 3.72}},
+    "venue": {"location": {"latitude": 51.05, "longitude": 3.72},
+              "venue": {"location": {"latitude": 51.05, "longitude": 3.72}, "title": "Ziekenfonds",
+                        "address": "Kerkstraat 1, Gent"}},
+    "contact": {"contact": {"phone_number": "+32470000000", "first_name": "Jan"}},
+    "poll": {"poll": {"id": "1", "question": "Ja of nee?", "options": [
+        {"persistent_id": "o1", "text": "Ja", "voter_count": 0},
+        {"persistent_id": "o2", "text": "Nee", "voter_count": 0}], "total_voter_count": 0,
+        "is_closed": False, "is_anonymous": True, "type": "regular", "allows_multiple_answers": False,
+        "allows_revoting": False, "members_only": False}},
+    "dice": {"dice": {"emoji": "🎲", "value": 4}},
+}

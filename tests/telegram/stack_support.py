@@ -54,7 +54,8 @@ def seed_database(settings, coordinator_chats: dict[str, int] | None = None) -> 
 
     upgrade(settings.database_url)
     with session_factory(settings.database_url)() as session:
-        seed_demo_data(session, telegram_chat_ids=coordinator_chats or {})
+        # Test data on purpose, also with the fake Bot API token set.
+        seed_demo_data(session, telegram_chat_ids=coordinator_chats or {}, telegram_token=None)
 
 
 @contextlib.contextmanager
@@ -62,7 +63,8 @@ def start_stack(patch, data_dir: Path, *, coordinator_chats: dict[str, int] | No
     """Yields (settings, process group); `patch` is a pytest MonkeyPatch (or compatible)."""
     patch.setenv("TNW_DATA_DIR", str(data_dir / "var"))
     patch.setenv("TNW_MODELS_DIR", str(PROJECT_DIR / "var" / "models"))
-    for name in ("RASA_AUTH_TOKEN", "TRACKER_STORE_URL", "DATABASE_URL", "TNW_SENDER_SECRET"):
+    for name in ("RASA_AUTH_TOKEN", "TRACKER_STORE_URL", "DATABASE_URL", "TNW_SENDER_SECRET",
+                 "TNW_WEBHOOK_SECRET", "TNW_ACTION_TOKEN"):
         patch.delenv(name, raising=False)
     settings = dataclasses.replace(load_settings(), rasa_port=free_port(), action_port=free_port())
     model = model_for(settings)

@@ -76,8 +76,6 @@ async def test_an_unknown_long_button_after_a_restart_is_explained(frontend, fak
 
 
 async def test_non_text_and_edited_messages_get_a_kind_answer(frontend, fake_api, rasa):
-    fe = frontend.bot_data[h.FRONTEND_KEY]
-    fe.text_only_every = 0
     senders = [fake_api.send_sticker, fake_api.send_photo, fake_api.send_voice, fake_api.send_document,
                fake_api.send_location]
     for i, send in enumerate(senders):
@@ -94,14 +92,23 @@ async def test_non_text_and_edited_messages_get_a_kind_answer(frontend, fake_api
 
 async def test_an_album_of_photos_gets_one_answer(frontend, fake_api, rasa):
     for _ in range(6):
-        await fake_api.send_photo(CHAT)
+        await fake_api.send_photo(CHAT, media_group_id="album-1")
+    await fake_api.send_photo(CHAT, media_group_id="album-2")
     await fake_api.send_text(CHAT, "en nu tekst")
     await fake_api.wait_for(lambda: "Je zei: en nu tekst" in fake_api.sent_texts(CHAT), 10)
-    assert fake_api.sent_texts(CHAT).count(h.TEXT_ONLY) == 1
+    await fake_api.wait_for(lambda: fake_api.sent_texts(CHAT).count(h.TEXT_ONLY) >= 2, 5)
+    assert fake_api.sent_texts(CHAT).count(h.TEXT_ONLY) == 2  # one per album
+
+
+async def test_photos_sent_one_by_one_each_get_an_answer(frontend, fake_api, rasa):
+    for i in range(3):
+        await fake_api.send_photo(CHAT)
+        await fake_api.wait_for_texts(CHAT, i + 1, timeout=5)
+    assert fake_api.sent_texts(CHAT) == [h.TEXT_ONLY] * 3
 
 
 async def test_a_5000_character_message_is_answered_in_pieces(frontend, fake_api, rasa):
-    question = ("Ik heb een vraag over mijn werk. " * 160).strip()  # ~5100 characters
+    question = ("Ik heb een vraag over mijn werk. " * 151).strip()  # 4 982 characters, within the cap
     rasa.reply = lambda sender, text: [{"text": "\n\n".join([text[:3000], text[3000:]])}]
     await fake_api.send_text(CHAT, question)
     texts = await fake_api.wait_for_texts(CHAT, 2)

@@ -173,3 +173,74 @@ async def test_gate_caps_a_flooding_chat_and_warns_once():
     await asyncio.gather(*holders)
     async with gate.turn(1):  # after the burst the chat is welcome again
         pass
+
+
+def test_a_press_resolves_only_to_a_button_of_that_message():
+    store = CallbackStore()
+    long_payload = "/x" + "z" * 100
+    markup = build_keyboard((Button("Ja", '/choose_slot{"slot_id": 7}'), Button("Lang", long_payload)), store)
+    long_data = markup.inline_keyboard[1][0].callback_data
+    assert store.resolve('/choose_slot{"slot_id": 7}', markup) == '/choose_slot{"slot_id": 7}'
+    assert store.resolve(long_data, markup) == long_payload
+    assert store.resolve('/choose_slot{"slot_id": 8}', markup) is None  # never offered
+    assert store.resolve('/choose_slot{"slot_id": 7}', None) is None  # a message without keyboard
+    assert store.resolve("", markup) is None and store.resolve(None, markup) is None
+    assert CallbackStore().resolve(long_data, markup) is None  # after a restart
+
+
+async def test_gate_before_waiting_runs_at_once_and_keeps_the_place():
+    gate = ChatGate(max_queued=10)
+    order: list[str] = []
+    release = asyncio.Event()
+    answered = asyncio.Event()
+
+    async def first() -> None:
+        async with gate.turn(1):
+            order.append("first")
+            await release.wait()
+
+    async def press() -> None:
+        async def answer() -> None:
+            await asyncio.sleep(0.05)  # a slow answerCallbackQuery: a later message must not overtake
+            answered.set()
+
+        async with gate.turn(1, before_waiting=answer):
+            order.append("press")
+
+    async def later() -> None:
+        async with gate.turn(1):
+            order.append("later")
+
+    tasks = [asyncio.create_task(first()), asyncio.create_task(press()), asyncio.create_task(later())]
+    await asyncio.wait_for(answered.wait(), 2)  # answered while "first" still holds the chat
+    assert order == ["first"]
+    release.set()
+    await asyncio.wait_for(asyncio.gather(*tasks), 2)
+    assert order == ["first", "press", "later"]
+    assert len(gate) == 0
+
+
+async def test_gate_a_cancelled_waiter_does_not_block_the_chat():
+    gate = ChatGate(max_queued=10)
+    release = asyncio.Event()
+    holding = asyncio.Event()
+
+    async def hold() -> None:
+        async with gate.turn(1):
+            holding.set()
+            await release.wait()
+
+    async def wait_turn() -> None:
+        async with gate.turn(1):
+            pass
+
+    holder = asyncio.create_task(hold())
+    await holding.wait()
+    waiter = asyncio.create_task(wait_turn())
+    await asyncio.sleep(0)
+    assert gate.queued(1) == 2
+    waiter.cancel()
+    release.set()
+    await holder
+    await asyncio.wait_for(wait_turn(), 1)  # the chat is free again
+    assert len(gate) == 0

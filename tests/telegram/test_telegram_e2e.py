@@ -14,7 +14,7 @@ import pytest
 from actions.formatting import one_message
 from actions.knowledge import documents
 from bot import telegram_handlers as h
-from bot.rasa_client import RasaClient
+from bot.rasa_client import RasaClient, client_for
 from tests.telegram.conftest import fast_options, running_frontend
 from tests.telegram.fake_bot_api import TOKEN
 from tests.telegram.stack_support import start_stack
@@ -39,7 +39,7 @@ def e2e_settings(stack, fake_api):
 
 
 def rasa_client(settings) -> RasaClient:
-    return RasaClient(settings.rasa_url, timeout=60)
+    return client_for(settings, timeout=60)
 
 
 async def ask(api, chat: int, text: str, replies_before: int, timeout: float = 60) -> list[str]:

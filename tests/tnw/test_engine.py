@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import stat
 import tarfile
@@ -111,12 +112,16 @@ def test_train_reuses_a_valid_model_and_retrains_a_corrupt_one(fake_rasa):
     assert engine.is_valid_model(first)
 
 
-def test_train_removes_outdated_models(fake_rasa):
+def test_train_keeps_only_the_newest_models(fake_rasa):
     settings, _ = fake_rasa
-    old = settings.models_dir / "tnw-0000000000000000.tar.gz"
-    write_model(old)
-    engine.train(settings, echo=lambda _: None)
-    assert not old.exists()
+    old = [settings.models_dir / f"tnw-{n:016d}.tar.gz" for n in range(engine.KEEP_MODELS + 1)]
+    for age, path in enumerate(old):
+        write_model(path)
+        os.utime(path, (1_000_000 + age, 1_000_000 + age))  # the first is the oldest
+    target = engine.train(settings, echo=lambda _: None)
+    kept = sorted(settings.models_dir.glob("tnw-*.tar.gz"))
+    assert target in kept and len(kept) == engine.KEEP_MODELS
+    assert not old[0].exists() and not old[1].exists() and old[-1].exists()
 
 
 def test_failed_training_names_its_log(fake_rasa, tmp_path, monkeypatch):
@@ -130,21 +135,24 @@ def test_failed_training_names_its_log(fake_rasa, tmp_path, monkeypatch):
     assert not engine.model_path(settings).exists()
 
 
-def test_server_command_requires_token_and_binds_locally(settings):
+def test_server_command_binds_locally_and_keeps_the_token_off_the_command_line(settings):
     command = engine.server_command(settings, settings.models_dir / "m.tar.gz")
-    assert f"--auth-token={settings.rasa_auth_token}" in command
+    assert not any(settings.rasa_auth_token in part for part in command)  # `ps` shows command lines
     assert command[command.index("--interface") + 1] == "127.0.0.1"
     assert "--enable-api" in command
 
 
-def test_a_token_starting_with_a_dash_reaches_rasa_intact(settings):
-    """Rasa parses its command line with argparse; "-t TOKEN" broke when TOKEN began with "-"."""
+def test_a_token_starting_with_a_dash_reaches_rasa_intact():
+    """Rasa parses its command line with argparse; "-t TOKEN" broke when TOKEN began with "-".
+    rasa_addons.serve adds the token from the environment (and drops it from there)."""
     import argparse
-    import dataclasses
 
-    dashed = dataclasses.replace(settings, rasa_auth_token="-Xy_z0")
-    command = engine.server_command(dashed, settings.models_dir / "m.tar.gz")
+    from rasa_addons.shared_secret import RASA_AUTH_TOKEN_ENV, with_auth_token
+
+    environ = {RASA_AUTH_TOKEN_ENV: "-Xy_z0"}
+    argv = with_auth_token(["run", "--enable-api"], environ)
     parser = argparse.ArgumentParser()
     parser.add_argument("-t", "--auth-token")
-    known, _ = parser.parse_known_args(command[2:])
+    known, _ = parser.parse_known_args(argv[1:])
     assert known.auth_token == "-Xy_z0"
+    assert RASA_AUTH_TOKEN_ENV not in environ  # Rasa's own children do not inherit it
