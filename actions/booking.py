@@ -31,7 +31,8 @@ from actions.booking_helpers import (
     NONE_FITS, NONE_FITS_TEXT, PICK_NEW_SLOT, PICK_SLOT, POSTCODE, QUESTIONS, RESCHEDULE_BUTTON,
     RESCHEDULE_SLOT, SLOT_GONE, SLOT_ID_ENTITY, SLOT_TAKEN, SLOT_TAKEN_NO_ALTERNATIVES, STEP_SLOT,
     STOP_ACK, TOPIC, UNKNOWN_MUTUALITEIT, VALIDATORS, YES_NO_BUTTONS, appointment_text,
-    confirmation_text, extract_for_slot, find_correction, is_employer_request, is_new_answer,
+    CONTACT_NOTED, RELATIVE_BUTTONS, RELATIVE_TEXT, confirmation_text, contact_in_request,
+    extract_for_slot, find_correction, is_employer_request, is_new_answer, is_relative_request,
     message_intent, message_text, mutualiteit_buttons, show_value, slot_buttons, slot_payload,
 )
 from actions.roles import named_role
@@ -136,6 +137,9 @@ class ActionStartBooking(Action):
         if is_employer_request(text, role_entity, tracker.get_slot("role")):
             dispatcher.utter_message(text=EMPLOYER_TEXT, buttons=EMPLOYER_BUTTONS, **BOOKING_REPLY)
             return [SlotSet(STEP_SLOT, None), SlotSet("role", "employer")]
+        if is_relative_request(text, role_entity):
+            dispatcher.utter_message(text=RELATIVE_TEXT, buttons=RELATIVE_BUTTONS, **BOOKING_REPLY)
+            return [SlotSet(STEP_SLOT, None)]
         try:
             sender = sender_of(tracker)
             upcoming, consented = with_session(
@@ -154,7 +158,7 @@ class ActionStartBooking(Action):
             return events + [SlotSet(STEP_SLOT, None)]
         if consented:
             dispatcher.utter_message(text=f"{CONSENT_KNOWN} Ik stel je 5 korte vragen. Typ 'stop' om te stoppen.", **BOOKING_REPLY)
-            return events + [SlotSet(STEP_SLOT, START_FORM)]
+            return events + [SlotSet(STEP_SLOT, START_FORM), *prefill_contact(dispatcher, text)]
         dispatcher.utter_message(text=CONSENT_QUESTION, buttons=CONSENT_BUTTONS, **BOOKING_REPLY)
         return events + [SlotSet(STEP_SLOT, ASK_CONSENT)]
 
@@ -173,7 +177,24 @@ class ActionGiveConsent(Action):
             dispatcher.utter_message(text=f"{DB_PROBLEM}\n{GENERIC_CONTACT}")
             return [SlotSet(STEP_SLOT, None)]
         dispatcher.utter_message(text="Dank je! Ik stel je 5 korte vragen. Typ 'stop' om te stoppen.")
-        return [SlotSet(STEP_SLOT, START_FORM)]
+        return [SlotSet(STEP_SLOT, START_FORM), *prefill_contact(dispatcher, booking_request_text(tracker))]
+
+
+def booking_request_text(tracker: Tracker) -> str:
+    """The text of the user's latest booking request (the message before the consent answer)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" and ((event.get("parse_data") or {}).get("intent") or {}).get("name") == "book_intake":
+            return event.get("text") or ""
+    return ""
+
+
+def prefill_contact(dispatcher: CollectingDispatcher, request: str) -> list[dict[str, Any]]:
+    """"Bel mij terug op 0470 12 34 56": the form need not ask for the number again (consent given)."""
+    contact = contact_in_request(request)
+    if contact is None:
+        return []
+    dispatcher.utter_message(text=CONTACT_NOTED.format(contact=show_value(CONTACT, contact)))
+    return [SlotSet(CONTACT, contact)]
 
 
 class ActionConsentRefused(Action):

@@ -228,7 +228,11 @@ def is_new_answer(events: list[dict]) -> bool:
 
 def extract_for_slot(slot: str, text: str, intent: str, entities: list[dict] | None = None) -> str | None:
     """The raw value for the slot that was asked, or None to let the rules handle the message."""
-    if not text or intent in EXIT_INTENTS or intent in OTHER_FLOW_INTENTS:
+    if not text or intent in EXIT_INTENTS:
+        return None
+    if slot == CONTACT and intent == "book_intake" and find_contact(text):
+        return find_contact(text)  # "bel mij terug op 0470 …" answers the question that was asked
+    if intent in OTHER_FLOW_INTENTS:
         return None
     question = intent in QUESTION_INTENTS
     if slot == NAME:
@@ -411,6 +415,28 @@ _MY_EMPLOYEE = re.compile(
     r"medewerkers)\b", re.I)
 _FOR_MYSELF = re.compile(r"\b(voor\s+(mezelf|mijzelf|mij|me)|ik\s+ben\s+(zelf\s+)?(ziek|werknemer))\b", re.I)
 
+# Someone close (a partner, a parent, a child, a friend) asking to book for the person concerned.
+_FOR_RELATIVE = re.compile(
+    r"\b(voor|van)\s+(mijn|m'n|mn|ons|onze)\s+(man|vrouw|partner|echtgeno(o)?te?|lief|vriend|vriendin|"
+    r"mama|moeder|ma|papa|vader|pa|zoon|dochter|kind|broer|zus|zuster|schoonmoeder|schoonvader|"
+    r"schoonzoon|schoondochter|grootmoeder|grootvader|oma|opa|nonkel|tante|buurman|buurvrouw)\b"
+    r"|\b(voor|namens)\s+(hem|haar|iemand\s+anders)\b", re.I)
+
+RELATIVE_TEXT = "\n".join([
+    "Fijn dat je mee wil helpen.",
+    "Een gesprek met een terug-naar-werk-coördinator is vrijwillig. Het gaat over de gezondheid en de "
+    "gegevens van je naaste. Daarom maakt die persoon de afspraak zelf, of zegt die zelf dat het goed is.",
+    "Zo kan je helpen:",
+    "• Vertel je naaste dat die coördinator bestaat. Het kost niets.",
+    "• Praat samen met mij, vanaf de telefoon of de Telegram van je naaste.",
+    "• Of bel samen het ziekenfonds van je naaste en vraag naar de terug-naar-werk-coördinator.",
+])
+RELATIVE_BUTTONS = [
+    {"title": "Wat doet een coördinator?", "payload": intent_payload("ask_measure", measure="tnw_coordinator")},
+    {"title": "Het is toch voor mezelf", "payload": intent_payload("book_intake", role="participant")},
+]
+CONTACT_NOTED = "Ik noteer {contact} om je te contacteren. Klopt dat niet? Typ dan gewoon het juiste nummer of e-mailadres als ik erom vraag."
+
 MY_APPOINTMENT_BUTTON = {"title": "Mijn afspraak", "payload": "/my_appointment"}
 RESCHEDULE_BUTTON = {"title": "Verplaatsen", "payload": "/reschedule_appointment"}
 CANCEL_BUTTON = {"title": "Annuleren", "payload": "/cancel_appointment"}
@@ -424,6 +450,25 @@ def is_employer_request(text: str, role_entity: str | None, role_slot: str | Non
     if text and (_FOR_EMPLOYEE.search(text) or _MY_EMPLOYEE.search(text)):
         return True
     return (role_entity or role_slot) == "employer"
+
+
+def is_relative_request(text: str, role_entity: str | None) -> bool:
+    """Someone asking to book for a partner, parent, child or friend ("voor mijn man")."""
+    if role_entity == "participant" or not text or _FOR_MYSELF.search(text):
+        return False
+    return bool(_FOR_RELATIVE.search(text))
+
+
+def contact_in_request(text: str) -> str | None:
+    """The phone number or e-mail address a booking request already gives ("bel mij terug op
+    0470 12 34 56"), validated; None when there is none or it is not valid."""
+    found = find_contact(text or "")
+    if not found:
+        return None
+    try:
+        return validate_contact(found)
+    except ValidationError:
+        return None
 
 
 def slot_payload(slot_id: int | str) -> str:

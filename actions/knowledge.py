@@ -14,6 +14,7 @@ send them to the front end. `tnw eval --answers` reads them there.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +54,8 @@ PLAUSIBLE = 0.2
 # even when it contains "dat": Dutch uses those words everywhere.
 _POINTS_BACK = re.compile(r"\b(dat|dit|die|deze|daar\w*|hiervoor|ervoor|ook|zoiets|zo'n)\b", re.I)
 FOLLOW_UP_MAX_CONTENT_WORDS = 2
+# A question mark or a question word: a message to answer, not only a remark.
+_QUESTION = re.compile(r"\?|^\s*(en\s+)?(wat|wie|hoe|waar|wanneer|waarom|welke?|hoeveel|kan|kun|kunnen|mag|moet|geldt|is|zijn|heb|krijg)\b", re.I)
 
 ASK_WHICH_MEASURE = "Ik weet niet zeker wat je bedoelt. Gaat het over een van deze?"
 SOMETHING_ELSE = "Bedoel je iets anders? Kies hieronder."
@@ -92,6 +95,10 @@ class Decision:
     measure: str | None = None
     section: str | None = None
     candidates: list[str] = field(default_factory=list)
+
+
+def has_content_words(text: str) -> bool:
+    return any(word not in STOPWORDS for word in raw_tokens(text or ""))
 
 
 def is_follow_up(text: str) -> bool:
@@ -290,11 +297,21 @@ class ActionRememberRole(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         role = known_role(tracker)
         if role is None:
+            question = read_question(tracker)
+            if has_content_words(question.text) and not tracker.get_slot("pending_question"):
+                # Read as "inform" but naming no role ("en voor een zelfstandige?", "ik ben bij
+                # de CM"): a question in its own words, answered in context; asking who is
+                # asking would only be in the way.
+                return respond(dispatcher, dataclasses.replace(question, intent="nlu_fallback"))
             dispatcher.utter_message(text=ASK_ROLE, buttons=ROLE_BUTTONS, reply_kind="ask_role")
             return []
         events: list[dict[str, Any]] = [SlotSet("role", role)]
         pending = tracker.get_slot("pending_question")
         if not pending:
+            question = read_question(tracker)
+            if _QUESTION.search(question.text):
+                # "kan ik als zelfstandige ook ...?": the role is noted and the question answered.
+                return events + respond(dispatcher, dataclasses.replace(question, intent="nlu_fallback", role=role))
             dispatcher.utter_message(text=f"{ROLE_NOTED[role]} Wat wil je weten?", reply_kind="role_noted")
             return events
         question = Question(

@@ -163,6 +163,52 @@ def test_an_employer_asking_for_themself_gets_the_normal_flow(kb_env):
     assert slots[h.STEP_SLOT] == "ask_consent"
 
 
+@pytest.mark.parametrize("text", [
+    "kan ik een afspraak maken voor mijn man?",
+    "ik wil een intake boeken voor m'n mama, zij kan het zelf niet",
+    "plan een gesprek voor haar",
+])
+def test_someone_close_is_told_kindly_that_the_person_concerned_books(kb_env, db, text):
+    messages, slots, _ = run(ActionStartBooking(), tracker(text, "book_intake"))
+    reply = texts(messages)
+    assert "vrijwillig" in reply and "zelf" in reply and "naaste" in reply
+    assert "toestemming" not in reply.lower() and "Ga je akkoord" not in reply  # no consent, no form
+    assert slots[h.STEP_SLOT] is None
+    assert any('"role":"participant"' in p.replace(" ", "") for p in payloads(messages))
+    assert all(len(p.encode()) <= 64 for p in payloads(messages))
+
+
+def test_for_myself_is_not_someone_else(kb_env, db):
+    _, slots, _ = run(ActionStartBooking(), tracker("ik wil een afspraak voor mezelf, mijn man rijdt mij", "book_intake"))
+    assert slots[h.STEP_SLOT] == "ask_consent"
+
+
+def test_a_number_in_the_booking_request_fills_the_contact_after_consent(db):
+    events = [
+        {"event": "user", "text": "bel mij terug op 0470 12 34 56 aub", "parse_data": {"intent": {"name": "book_intake"}}},
+        {"event": "user", "text": "ja", "parse_data": {"intent": {"name": "affirm"}}},
+    ]
+    messages, slots, _ = run(ActionGiveConsent(), tracker("ja", "affirm", events=events))
+    assert slots[h.STEP_SLOT] == "start_form" and slots[h.CONTACT] == "+32470123456"
+    assert "0470 12 34 56" in texts(messages)  # read back, so a wrong number can be corrected
+
+
+def test_no_number_in_the_request_leaves_the_contact_to_the_form(db):
+    events = [{"event": "user", "text": "ik wil een afspraak", "parse_data": {"intent": {"name": "book_intake"}}}]
+    _, slots, _ = run(ActionGiveConsent(), tracker("ja", "affirm", events=events))
+    assert h.CONTACT not in slots
+
+
+def test_a_number_with_consent_given_before_is_filled_at_once(db, consented):
+    _, slots, _ = run(ActionStartBooking(), tracker("kan iemand mij bellen op 0486 21 43 65", "book_intake"))
+    assert slots[h.STEP_SLOT] == "start_form" and slots[h.CONTACT] == "+32486214365"
+
+
+def test_a_call_me_message_in_the_form_answers_the_contact_question():
+    assert h.extract_for_slot(h.CONTACT, "bel mij terug op 0470 12 34 56", "book_intake") == "0470 12 34 56"
+    assert h.extract_for_slot(h.NAME, "bel mij terug op 0470 12 34 56", "book_intake") is None
+
+
 # ---------------------------------------------------------------- helpers: finding values
 
 

@@ -202,3 +202,19 @@ def test_an_answer_encodes_the_question_once(kb_env, monkeypatch):
     messages, slots = run_action(ActionAnswerKnowledge(), make_tracker("Hoe vraag ik jobcoaching aan?", "ask_how_to_apply"))
     assert slots["measure"] == "jobcoaching"
     assert len(calls) == 1
+
+
+def test_an_inform_without_a_role_is_answered_as_a_question_not_with_a_role_question(kb_env):
+    tracker = make_tracker("ik ben bij de CM, bij wie moet ik dan zijn", "inform",
+                           slots={"measure": "tnw_coordinator"})
+    messages, slots = run_action(ActionRememberRole(), tracker)
+    assert messages[0]["text"] != ASK_ROLE
+    assert messages[0]["reply_kind"] == "answer" and slots["measure"] == "tnw_coordinator"
+
+
+def test_a_question_that_gives_the_role_notes_it_and_answers_it(kb_env):
+    tracker = make_tracker("kan ik als zelfstandige ook een jobcoach krijgen?", "inform",
+                           [{"entity": "role", "value": "participant"}])
+    messages, slots = run_action(ActionRememberRole(), tracker)
+    assert slots["role"] == "participant"
+    assert messages[0]["reply_kind"] == "answer" and slots["measure"] == "jobcoaching"

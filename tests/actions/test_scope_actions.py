@@ -38,3 +38,15 @@ def test_other_languages_get_a_reply_in_their_language(text, language, phrase):
     assert guess_language(text) == language
     messages, _ = run_action(ActionReplyOtherLanguage(), make_tracker(text, "other_language"))
     assert phrase in messages[0]["text"] and "0800 30 700" in messages[0]["text"]
+
+
+def test_a_clear_knowledge_question_read_as_out_of_scope_is_answered_from_the_knowledge_base(kb_env):
+    messages, slots = run_action(ActionOutOfScope(), make_tracker(
+        "wie betaalt de aanpassing van mijn werkpost als ik een arbeidshandicap heb", "out_of_scope"))
+    assert messages[0]["reply_kind"] == "answer" and slots["measure"] == "btom"
+
+
+def test_a_question_for_another_body_stays_out_of_scope_even_when_it_sounds_like_ours(kb_env):
+    messages, _ = run_action(ActionOutOfScope(), make_tracker(
+        "krijg ik als werkloze met een arbeidshandicap nog dopgeld van de RVA", "out_of_scope"))
+    assert messages[0]["reply_kind"] == "out_of_scope" and "RVA" in messages[0]["text"]
