@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
@@ -22,24 +23,85 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from actions.formatting import BOOK_BUTTON
 from actions.booking_helpers import (
-    ALREADY_YOURS, ASK_CANCEL, BUTTON_EXPIRED, CANCEL_BUTTON, CANCEL_KEPT, CANCELLED,
-    CONSENT_BUTTONS, CONSENT_KNOWN, CONSENT_QUESTION, CONSENT_REFUSED, CONTACT, DB_PROBLEM,
-    EMPLOYER_BUTTONS, EMPLOYER_TEXT, FIELD_NL, FORM_NAME, FORM_SLOTS, FORM_STOPPED,
-    MUTUALITEIT, MY_APPOINTMENT_BUTTON, NAME, NO_APPOINTMENT, NO_SLOTS, NO_SLOTS_RESCHEDULE,
-    NONE_FITS, NONE_FITS_TEXT, PICK_NEW_SLOT, PICK_SLOT, POSTCODE, QUESTIONS, RESCHEDULE_BUTTON,
-    RESCHEDULE_SLOT, SLOT_GONE, SLOT_ID_ENTITY, SLOT_TAKEN, SLOT_TAKEN_NO_ALTERNATIVES, STEP_SLOT,
-    STOP_ACK, TOPIC, UNKNOWN_MUTUALITEIT, VALIDATORS, YES_NO_BUTTONS, appointment_text,
-    CONTACT_NOTED, RELATIVE_BUTTONS, RELATIVE_TEXT, confirmation_text, contact_in_request,
-    extract_for_slot, find_correction, is_employer_request, is_new_answer, is_relative_request,
-    message_intent, message_text, mutualiteit_buttons, show_value, slot_buttons, slot_payload,
+    ALREADY_YOURS,
+    ASK_CANCEL,
+    BUTTON_EXPIRED,
+    CANCEL_BUTTON,
+    CANCEL_KEPT,
+    CANCELLED,
+    CONSENT_BUTTONS,
+    CONSENT_KNOWN,
+    CONSENT_QUESTION,
+    CONSENT_REFUSED,
+    CONTACT,
+    CONTACT_NOTED,
+    DB_PROBLEM,
+    EMPLOYER_BUTTONS,
+    EMPLOYER_TEXT,
+    FIELD_NL,
+    FORM_NAME,
+    FORM_SLOTS,
+    FORM_STOPPED,
+    MUTUALITEIT,
+    MY_APPOINTMENT_BUTTON,
+    NAME,
+    NO_APPOINTMENT,
+    NO_SLOTS,
+    NO_SLOTS_RESCHEDULE,
+    NONE_FITS,
+    NONE_FITS_TEXT,
+    PICK_NEW_SLOT,
+    PICK_SLOT,
+    POSTCODE,
+    QUESTIONS,
+    RELATIVE_BUTTONS,
+    RELATIVE_TEXT,
+    RESCHEDULE_BUTTON,
+    RESCHEDULE_SLOT,
+    SLOT_ID_ENTITY,
+    SLOT_TAKEN,
+    SLOT_TAKEN_NO_ALTERNATIVES,
+    STEP_SLOT,
+    STOP_ACK,
+    TOPIC,
+    UNKNOWN_MUTUALITEIT,
+    VALIDATORS,
+    YES_NO_BUTTONS,
+    appointment_text,
+    confirmation_text,
+    contact_in_request,
+    extract_for_slot,
+    find_correction,
+    is_employer_request,
+    is_new_answer,
+    is_relative_request,
+    message_intent,
+    message_text,
+    mutualiteit_buttons,
+    show_value,
+    slot_buttons,
+    slot_payload,
 )
+from actions.formatting import BOOK_BUTTON
 from actions.roles import named_role
 from intake import (
-    AlreadyBooked, ConsentMissing, IntakeError, IntakeView, SlotOption, SlotTaken,
-    SlotUnavailable, ValidationError, book_intake, cancel_intake, contact_route, free_slots,
-    give_consent, has_consent, reschedule_intake, upcoming_intakes,
+    AlreadyBooked,
+    ConsentMissing,
+    IntakeError,
+    IntakeView,
+    SlotOption,
+    SlotTaken,
+    SlotUnavailable,
+    ValidationError,
+    book_intake,
+    cancel_intake,
+    contact_route,
+    free_slots,
+    give_consent,
+    has_consent,
+    reschedule_intake,
+    upcoming_intakes,
 )
 from intake.db import default_session_factory
 from intake.validation import as_id, validate_sender_id
@@ -157,7 +219,9 @@ class ActionStartBooking(Action):
             )
             return events + [SlotSet(STEP_SLOT, None)]
         if consented:
-            dispatcher.utter_message(text=f"{CONSENT_KNOWN} Ik stel je 5 korte vragen. Typ 'stop' om te stoppen.", **BOOKING_REPLY)
+            dispatcher.utter_message(
+                text=f"{CONSENT_KNOWN} Ik stel je 5 korte vragen. Typ 'stop' om te stoppen.", **BOOKING_REPLY
+            )
             return events + [SlotSet(STEP_SLOT, START_FORM), *prefill_contact(dispatcher, text)]
         dispatcher.utter_message(text=CONSENT_QUESTION, buttons=CONSENT_BUTTONS, **BOOKING_REPLY)
         return events + [SlotSet(STEP_SLOT, ASK_CONSENT)]
@@ -183,7 +247,8 @@ class ActionGiveConsent(Action):
 def booking_request_text(tracker: Tracker) -> str:
     """The text of the user's latest booking request (the message before the consent answer)."""
     for event in reversed(tracker.events):
-        if event.get("event") == "user" and ((event.get("parse_data") or {}).get("intent") or {}).get("name") == "book_intake":
+        if (event.get("event") == "user"
+                and ((event.get("parse_data") or {}).get("intent") or {}).get("name") == "book_intake"):
             return event.get("text") or ""
     return ""
 

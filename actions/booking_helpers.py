@@ -12,14 +12,22 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from actions.formatting import intent_payload
 from intake import (
-    BUTTON_LABELS, MUTUALITEITEN, IntakeView, SlotOption, ValidationError, clean_name,
-    clean_text, normalize_email, normalize_mutualiteit, normalize_phone, normalize_postcode,
+    BUTTON_LABELS,
+    MUTUALITEITEN,
+    IntakeView,
+    SlotOption,
+    ValidationError,
+    clean_name,
+    clean_text,
+    normalize_email,
+    normalize_mutualiteit,
+    normalize_phone,
+    normalize_postcode,
     province_for_postcode,
 )
 from intake.validation import NAME_MAX, TOPIC_MAX, format_phone
-
-from actions.formatting import intent_payload
 
 # ---------------------------------------------------------------- slots and intents
 
@@ -435,7 +443,8 @@ RELATIVE_BUTTONS = [
     {"title": "Wat doet een coördinator?", "payload": intent_payload("ask_measure", measure="tnw_coordinator")},
     {"title": "Het is toch voor mezelf", "payload": intent_payload("book_intake", role="participant")},
 ]
-CONTACT_NOTED = "Ik noteer {contact} om je te contacteren. Klopt dat niet? Typ dan gewoon het juiste nummer of e-mailadres als ik erom vraag."
+CONTACT_NOTED = ("Ik noteer {contact} om je te contacteren. Klopt dat niet? "
+                 "Typ dan gewoon het juiste nummer of e-mailadres als ik erom vraag.")
 
 MY_APPOINTMENT_BUTTON = {"title": "Mijn afspraak", "payload": "/my_appointment"}
 RESCHEDULE_BUTTON = {"title": "Verplaatsen", "payload": "/reschedule_appointment"}

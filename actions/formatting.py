@@ -52,7 +52,8 @@ def intent_payload(intent: str, **entities: str) -> str:
 def item_answer(document: Document, item: Item, *, extra: str = "") -> str:
     """An answer item: its question as the heading, the answer, and where it comes from."""
     source = f"Bron: {item.sources[0]} (laatst nagekeken op {dutch_date(item.last_verified)})."
-    return one_message("\n".join(part for part in (f"{document.title} – {item.question}", item.answer, extra, source) if part))
+    return one_message("\n".join(
+        part for part in (f"{document.title} – {item.question}", item.answer, extra, source) if part))
 
 
 def answer_buttons(more: list[Item]) -> list[dict[str, str]]:

@@ -27,10 +27,10 @@ from actions import formatting
 from actions.gaps import record_gap
 from actions.kb_client import documents, items_by_id, knowledge_base
 from actions.roles import known_role
-from knowledge_base.lexical import STOPWORDS, raw_tokens
 from knowledge_base.chunking import ITEM_PREFIX
 from knowledge_base.documents import Document
 from knowledge_base.items import Item
+from knowledge_base.lexical import STOPWORDS, raw_tokens
 from knowledge_base.search import Hit, Ranking, distinct_doc_ids
 
 # The section each kind of question is answered from; None lets the search choose.
@@ -55,7 +55,8 @@ PLAUSIBLE = 0.2
 _POINTS_BACK = re.compile(r"\b(dat|dit|die|deze|daar\w*|hiervoor|ervoor|ook|zoiets|zo'n)\b", re.I)
 FOLLOW_UP_MAX_CONTENT_WORDS = 2
 # A question mark or a question word: a message to answer, not only a remark.
-_QUESTION = re.compile(r"\?|^\s*(en\s+)?(wat|wie|hoe|waar|wanneer|waarom|welke?|hoeveel|kan|kun|kunnen|mag|moet|geldt|is|zijn|heb|krijg)\b", re.I)
+_QUESTION = re.compile(r"\?|^\s*(en\s+)?(wat|wie|hoe|waar|wanneer|waarom|welke?|hoeveel"
+                       r"|kan|kun|kunnen|mag|moet|geldt|is|zijn|heb|krijg)\b", re.I)
 
 ASK_WHICH_MEASURE = "Ik weet niet zeker wat je bedoelt. Gaat het over een van deze?"
 SOMETHING_ELSE = "Bedoel je iets anders? Kies hieronder."
@@ -150,7 +151,8 @@ def choose_section(measure: str, preferred: str | None, question: Question, rank
         return preferred
     if ranking is not None:
         hits = knowledge_base().hits(ranking, measure=measure, k=1)
-        specific = hits and hits[0].section_key.startswith(ITEM_PREFIX) and asks_more_than_the_name(question.text, measure)
+        specific = (hits and hits[0].section_key.startswith(ITEM_PREFIX)
+                    and asks_more_than_the_name(question.text, measure))
         if hits and (preferred is None or question.intent != "ask_measure" or specific):
             return hits[0].section_key
     return preferred or "what"
@@ -229,7 +231,8 @@ def clarify_buttons(question: Question, candidates: list[str], *, prefix: str = 
     intent = question.intent if question.intent in SECTION_FOR_INTENT else "ask_measure"
     if intent in ("nlu_fallback", "ask_coordinator", "ask_item"):
         intent = "ask_measure"
-    return [{"title": f"{prefix}{documents()[doc_id].title}", "payload": formatting.intent_payload(intent, measure=doc_id)}
+    return [{"title": f"{prefix}{documents()[doc_id].title}",
+             "payload": formatting.intent_payload(intent, measure=doc_id)}
             for doc_id in candidates]
 
 

@@ -28,7 +28,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge_base.documents import DEFAULT_DOCUMENTS_DIR, document_paths, load_document
 from knowledge_base.foreign_summaries import (
-    ForeignLanguage, keyword_pattern, load_foreign, match_measure, normalise,
+    ForeignLanguage,
+    keyword_pattern,
+    load_foreign,
+    match_measure,
+    normalise,
 )
 
 REPLY_KIND = "other_language"

@@ -19,7 +19,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.kb_client import knowledge_base
 from actions.knowledge import rank_question, read_question, respond
 from actions.other_language import (  # noqa: F401 - re-exported, see the docstring
-    OTHER_LANGUAGE_REPLIES, ActionReplyOtherLanguage, guess_language,
+    OTHER_LANGUAGE_REPLIES,
+    ActionReplyOtherLanguage,
+    guess_language,
 )
 
 SCOPE_INTRO = "Daar kan ik je helaas niet mee helpen: ik ken vooral de steun om na ziekte weer aan het werk te gaan."
@@ -32,11 +34,13 @@ REFERRALS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"pensioen|mypension|brugpensioen", re.I),
      "Voor je pensioen helpt de Federale Pensioendienst je: bel gratis de Pensioenlijn 1765, of bekijk je "
      "dossier op mypension.be met je eID."),
-    (re.compile(r"arbeidsongeval|ongeval op (het|de|mijn) (werk|werf)|werkongeval|beroepsziekte|(viel|gevallen) van (een|de) (ladder|stelling|trap)|(ladder|stelling) (af )?gevallen", re.I),
+    (re.compile(r"arbeidsongeval|ongeval op (het|de|mijn) (werk|werf)|werkongeval|beroepsziekte"
+                r"|(viel|gevallen) van (een|de) (ladder|stelling|trap)|(ladder|stelling) (af )?gevallen", re.I),
      "Een arbeidsongeval, ook op weg naar of van het werk, regelt de verzekeraar van je werkgever. Voor een "
      "beroepsziekte, of als je het niet eens bent met de verzekeraar, is er Fedris, het federaal agentschap "
      "voor beroepsrisico's."),
-    (re.compile(r"inkomensvervangende|integratietegemoetkoming|tegemoetkoming.*handicap|parkeerkaart|\bivt\b|my ?handicap", re.I),
+    (re.compile(r"inkomensvervangende|integratietegemoetkoming|tegemoetkoming.*handicap|parkeerkaart"
+                r"|\bivt\b|my ?handicap", re.I),
      "Tegemoetkomingen voor personen met een handicap (de inkomensvervangende tegemoetkoming en de "
      "integratietegemoetkoming) vraag je aan bij de FOD Sociale Zekerheid, DG Personen met een handicap: "
      "online via handicap.belgium.be of gratis via 0800 987 99. Je ziekenfonds of het zorgloket van je "
@@ -53,7 +57,8 @@ REFERRALS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"lening|bank|krediet|schuld|huur|woning", re.I),
      "Voor geldzaken zoals leningen of schulden kan je terecht bij je bank of het OCMW van je gemeente."),
     (re.compile(r"ontsla|ontslag|opzeg|contract|arbeidsrecht|vakbond", re.I),
-     "Voor vragen over ontslag of contracten kan je als werkgever terecht bij je sociaal secretariaat. Als werknemer helpt je vakbond of een jurist je verder."),
+     "Voor vragen over ontslag of contracten kan je als werkgever terecht bij je sociaal secretariaat. "
+     "Als werknemer helpt je vakbond of een jurist je verder."),
     (re.compile(r"\bcv\b|sollicit|vacature|job zoeken|werk zoeken", re.I),
      "Voor hulp bij solliciteren of een cv kan je gratis terecht bij VDAB: 0800 30 700."),
     (re.compile(r"pijn|medicat|medicijn|pil\b|pillen|dokter|behandeling|therapie|symptom", re.I),
@@ -61,8 +66,10 @@ REFERRALS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"uitkering|ziekengeld|invaliditeit|ziekenfonds|mutualiteit", re.I),
      "Voor vragen over je uitkering helpt je ziekenfonds (je mutualiteit) je verder."),
 )
-GENERAL_POINTER = "Vragen over werk zoeken kan je gratis stellen aan VDAB (0800 30 700); vragen over je uitkering aan je ziekenfonds."
-SCOPE_OFFER = "Wil je iets weten over de VOP, individueel maatwerk, BTOM, jobcoaching of de terug-naar-werk-coördinator? Vraag het gerust."
+GENERAL_POINTER = ("Vragen over werk zoeken kan je gratis stellen aan VDAB (0800 30 700); "
+                   "vragen over je uitkering aan je ziekenfonds.")
+SCOPE_OFFER = ("Wil je iets weten over de VOP, individueel maatwerk, BTOM, jobcoaching of de "
+               "terug-naar-werk-coördinator? Vraag het gerust.")
 
 # The bodies above the broad topics (money, dismissal, job seeking): a question naming one of
 # them belongs there, however much it resembles a knowledge-base question.

@@ -39,9 +39,9 @@ import httpx  # noqa: E402
 import pytest  # noqa: E402  (MonkeyPatch, to set the stack's environment)
 
 from bot import telegram_handlers as h  # noqa: E402
+from rasa_addons.shared_secret import WEBHOOK_HEADER  # noqa: E402
 from tests.telegram.fake_bot_api import TOKEN, FakeBotApi  # noqa: E402
 from tests.telegram.stack_support import start_stack  # noqa: E402
-from rasa_addons.shared_secret import WEBHOOK_HEADER  # noqa: E402
 
 SCRIPT = [
     "hallo",
@@ -151,7 +151,7 @@ class Load:
             while record["reply"] is None:
                 try:
                     call = await asyncio.wait_for(inbox.get(), max(0.01, deadline - time.monotonic()))
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     break
                 if call.method == "sendChatAction":
                     record["typing"] = record["typing"] or call.at

@@ -125,5 +125,5 @@ class OutboxDelivery:
             self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), self.interval * min(failures + 1, 12))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass

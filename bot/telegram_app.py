@@ -40,7 +40,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot import coordinator_commands, telegram_handlers as h
+from bot import coordinator_commands
+from bot import telegram_handlers as h
 from bot.notifications import OutboxDelivery
 from bot.rasa_client import RasaClient, client_for
 from bot.telegram_flow import ChatGate, RetryingRateLimiter

@@ -154,7 +154,7 @@ async def _keep_typing(bot, chat_id: int, done: asyncio.Event) -> None:
         try:
             await asyncio.wait_for(done.wait(), TYPING_EVERY)
             return
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
 
@@ -226,7 +226,7 @@ async def converse(fe: FrontEnd, bot, chat_id: int, text: str) -> list[BotMessag
         # Let a "typing…" still on its way arrive before the answer (it would linger otherwise).
         try:
             await asyncio.wait_for(typing, 1.0)
-        except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - only a hint
+        except (TimeoutError, Exception):  # noqa: BLE001 - only a hint
             pass
     if messages is not None:
         await deliver(fe, bot, chat_id, messages)

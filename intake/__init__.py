@@ -8,26 +8,54 @@ commit (or roll back everything and raise); they return plain dataclasses (`Slot
 from __future__ import annotations
 
 from .booking import (
-    BOOKING_NOTICE, book_intake, cancel_intake, contact_route, free_slots, get_slot,
-    reschedule_intake, upcoming_intakes,
+    BOOKING_NOTICE,
+    book_intake,
+    cancel_intake,
+    contact_route,
+    free_slots,
+    get_slot,
+    reschedule_intake,
+    upcoming_intakes,
 )
 from .coordinators import (
-    add_coordinator, add_schedule, coordinator_gaps, coordinator_intakes, deactivate_coordinator,
+    add_coordinator,
+    add_schedule,
+    coordinator_gaps,
+    coordinator_intakes,
+    deactivate_coordinator,
     generate_slots,
-    get_intake_for_coordinator, is_coordinator, list_coordinators, mark_intake,
+    get_intake_for_coordinator,
+    is_coordinator,
+    list_coordinators,
+    mark_intake,
     set_telegram_chat_id,
 )
 from .db import default_session_factory, make_engine, session_factory, upgrade
 from .errors import (
-    AlreadyBooked, ConsentMissing, CoordinatorNotFound, IntakeError, IntakeNotChangeable,
-    IntakeNotFound, SlotTaken, SlotUnavailable, ValidationError,
+    AlreadyBooked,
+    ConsentMissing,
+    CoordinatorNotFound,
+    IntakeError,
+    IntakeNotChangeable,
+    IntakeNotFound,
+    SlotTaken,
+    SlotUnavailable,
+    ValidationError,
 )
 from .gaps import Gap, record_unanswered_question, unanswered_questions
 from .mutualiteiten import BUTTON_LABELS, MUTUALITEITEN, normalize_mutualiteit
 from .outbox import PendingMessage, mark_failed, mark_sent, pending_messages
 from .privacy import (
-    CONSENT_TEXT_NL, CONSENT_VERSION, PURPOSE_INTAKE, delete_personal_data, export_personal_data,
-    give_consent, has_consent, purge_old_data, summary_nl, withdraw_consent,
+    CONSENT_TEXT_NL,
+    CONSENT_VERSION,
+    PURPOSE_INTAKE,
+    delete_personal_data,
+    export_personal_data,
+    give_consent,
+    has_consent,
+    purge_old_data,
+    summary_nl,
+    withdraw_consent,
 )
 from .regions import FLEMISH_PROVINCES, PROVINCES, normalize_postcode, province_for_postcode
 from .validation import ROLES, clean_name, clean_text, normalize_email, normalize_phone

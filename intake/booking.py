@@ -11,17 +11,23 @@ the database lets one through and the other gets `SlotTaken` with fresh alternat
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from . import gaps, outbox
+from .db import rowcount
 from .errors import (
-    AlreadyBooked, ConsentMissing, IntakeNotChangeable, IntakeNotFound, SlotTaken,
-    SlotUnavailable, ValidationError,
+    AlreadyBooked,
+    ConsentMissing,
+    IntakeNotChangeable,
+    IntakeNotFound,
+    SlotTaken,
+    SlotUnavailable,
+    ValidationError,
 )
 from .models import BOOKED, CANCELLED, Coordinator, CoordinatorArea, Intake, Slot
 from .mutualiteiten import BUTTON_LABELS, TNW_PAGES, normalize_mutualiteit
@@ -29,7 +35,13 @@ from .privacy import PURPOSE_INTAKE, has_consent
 from .regions import normalize_postcode, normalize_province, province_for_postcode
 from .timeutil import ensure_aware, utcnow
 from .validation import (
-    as_id, clean_name, clean_text, format_phone, normalize_email, normalize_phone, normalize_role,
+    as_id,
+    clean_name,
+    clean_text,
+    format_phone,
+    normalize_email,
+    normalize_phone,
+    normalize_role,
     validate_sender_id,
 )
 from .views import IntakeView, SlotOption
@@ -238,6 +250,7 @@ def book_intake(
             raise ValidationError(
                 "postcode", "Dat is geen Belgische postcode. Typ 4 cijfers, bv. 9000.")
         province = province_for_postcode(code)
+        assert province is not None  # the provinces' ranges cover every valid postcode (1000-9999)
         clean.update(postcode=code, province=province.code, region=province.region)
 
     try:
@@ -313,9 +326,9 @@ def _cancel_row(session: Session, intake_id: int, now: datetime) -> None:
         sa.update(Intake)
         .where(Intake.id == intake_id, Intake.status == BOOKED)
         .values(status=CANCELLED, cancelled_at=now, updated_at=now)
-        
+
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise IntakeNotChangeable()
 
 

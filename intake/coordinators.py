@@ -6,20 +6,34 @@ exactly like a missing one (IntakeNotFound), so ids cannot be probed.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from typing import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from .db import rowcount
 from .errors import CoordinatorNotFound, IntakeNotChangeable, IntakeNotFound, ValidationError
 from .models import (
-    BOOKED, DONE, NO_SHOW, Coordinator, CoordinatorArea, Intake, Slot, WeeklySchedule,
+    BOOKED,
+    DONE,
+    NO_SHOW,
+    Coordinator,
+    CoordinatorArea,
+    Intake,
+    Slot,
+    WeeklySchedule,
 )
 from .mutualiteiten import MUTUALITEITEN, normalize_mutualiteit
 from .regions import expand_area
 from .timeutil import (
-    format_when, WEEKDAYS_NL, WEEKDAYS_SHORT_NL, ensure_aware, local_day_bounds, local_wall_time, to_local,
+    WEEKDAYS_NL,
+    WEEKDAYS_SHORT_NL,
+    ensure_aware,
+    format_when,
+    local_day_bounds,
+    local_wall_time,
+    to_local,
     utcnow,
 )
 from .validation import as_id, clean_name, normalize_email, normalize_phone
@@ -229,7 +243,7 @@ def add_schedule(
 def clear_schedule(session: Session, coordinator_id: int) -> int:
     result = session.execute(sa.delete(WeeklySchedule).where(WeeklySchedule.coordinator_id == coordinator_id))
     session.commit()
-    return result.rowcount or 0
+    return rowcount(result) or 0
 
 
 def _slot_times(schedule: WeeklySchedule, day: date) -> list[tuple[datetime, datetime]]:

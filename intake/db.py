@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 
 import sqlalchemy as sa
 from alembic import command
@@ -18,6 +19,15 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "intake_alembic_version"  # own name: the database may be shared with others
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def rowcount(result: sa.Result[Any]) -> int:
+    """The number of rows an UPDATE or DELETE matched.
+
+    `Session.execute` returns a `CursorResult` for those statements, but is typed as returning
+    a plain `Result`, which has no `rowcount`.
+    """
+    return cast("sa.CursorResult[Any]", result).rowcount
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -35,7 +35,7 @@ class SlotUnavailable(IntakeError):
 
     message = "Dat moment kan niet meer. Kies een ander moment."
 
-    def __init__(self, alternatives: "list[SlotOption] | None" = None, message: str | None = None):
+    def __init__(self, alternatives: list[SlotOption] | None = None, message: str | None = None):
         self.alternatives = list(alternatives or [])
         super().__init__(message)
 
@@ -51,7 +51,7 @@ class AlreadyBooked(IntakeError):
 
     message = "Je hebt al een afspraak. Wil je die verplaatsen of annuleren?"
 
-    def __init__(self, existing: "IntakeView") -> None:
+    def __init__(self, existing: IntakeView) -> None:
         self.existing = existing
         super().__init__()
 

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from .db import rowcount
 from .models import Coordinator, Intake, Slot, UnansweredQuestion
 from .scrub import scrub
 from .timeutil import ensure_aware, format_when_short, utcnow
@@ -85,7 +86,7 @@ def link_to_booking(session: Session, sender_id: str, mutualiteit: str, now: dat
                UnansweredQuestion.created_at >= now - LINK_WINDOW)
         .values(mutualiteit=mutualiteit, sender_ref=None)
     )
-    return result.rowcount or 0
+    return rowcount(result) or 0
 
 
 def unanswered_questions(
@@ -112,6 +113,6 @@ def unanswered_questions(
 
 def forget_sender(session: Session, sender_id: str) -> int:
     """Erasure: delete the questions still linked to this sender. Does not commit."""
-    return session.execute(
+    return rowcount(session.execute(
         sa.delete(UnansweredQuestion).where(UnansweredQuestion.sender_ref == sender_id)
-    ).rowcount or 0
+    )) or 0

@@ -6,8 +6,7 @@ intakes(slot_id) for rows with status 'booked', so a cancelled intake frees its 
 """
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
-from typing import Optional
+from datetime import UTC, datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -54,7 +53,7 @@ class UTCDateTime(TypeDecorator):
             raise TypeError(f"expected datetime, got {type(value).__name__}")
         if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
             raise ValueError(f"naive datetime {value!r}: use timezone-aware datetimes")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
@@ -63,8 +62,8 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -86,20 +85,20 @@ class Coordinator(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(100))
     mutualiteit: Mapped[str] = mapped_column(sa.String(100), index=True)
-    telegram_chat_id: Mapped[Optional[int]] = mapped_column(sa.BigInteger, unique=True)
-    phone: Mapped[Optional[str]] = mapped_column(sa.String(20))
-    email: Mapped[Optional[str]] = mapped_column(sa.String(254))
+    telegram_chat_id: Mapped[int | None] = mapped_column(sa.BigInteger, unique=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
 
-    areas: Mapped[list["CoordinatorArea"]] = relationship(
+    areas: Mapped[list[CoordinatorArea]] = relationship(
         back_populates="coordinator", cascade="all, delete-orphan", lazy="selectin",
         order_by="CoordinatorArea.province",
     )
-    schedules: Mapped[list["WeeklySchedule"]] = relationship(
+    schedules: Mapped[list[WeeklySchedule]] = relationship(
         back_populates="coordinator", cascade="all, delete-orphan",
         order_by="(WeeklySchedule.weekday, WeeklySchedule.start_time)",
     )
-    slots: Mapped[list["Slot"]] = relationship(back_populates="coordinator")
+    slots: Mapped[list[Slot]] = relationship(back_populates="coordinator")
 
     @property
     def provinces(self) -> list[str]:
@@ -162,7 +161,7 @@ class Slot(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     coordinator: Mapped[Coordinator] = relationship(back_populates="slots", lazy="joined")
-    intakes: Mapped[list["Intake"]] = relationship(back_populates="slot")
+    intakes: Mapped[list[Intake]] = relationship(back_populates="slot")
 
 
 class Intake(TimestampMixin, Base):
@@ -186,20 +185,20 @@ class Intake(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Pseudonymous id from the chat front end; NULL once the person's data was deleted.
-    sender_id: Mapped[Optional[str]] = mapped_column(sa.String(128), index=True)
-    participant_name: Mapped[Optional[str]] = mapped_column(sa.String(100))
-    phone: Mapped[Optional[str]] = mapped_column(sa.String(20))
-    email: Mapped[Optional[str]] = mapped_column(sa.String(254))
+    sender_id: Mapped[str | None] = mapped_column(sa.String(128), index=True)
+    participant_name: Mapped[str | None] = mapped_column(sa.String(100))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
     role: Mapped[str] = mapped_column(sa.String(20))
-    mutualiteit: Mapped[Optional[str]] = mapped_column(sa.String(100))
-    postcode: Mapped[Optional[str]] = mapped_column(sa.String(4))
-    province: Mapped[Optional[str]] = mapped_column(sa.String(40))
-    region: Mapped[Optional[str]] = mapped_column(sa.String(20))
-    topic: Mapped[Optional[str]] = mapped_column(sa.String(300))
+    mutualiteit: Mapped[str | None] = mapped_column(sa.String(100))
+    postcode: Mapped[str | None] = mapped_column(sa.String(4))
+    province: Mapped[str | None] = mapped_column(sa.String(40))
+    region: Mapped[str | None] = mapped_column(sa.String(20))
+    topic: Mapped[str | None] = mapped_column(sa.String(300))
     slot_id: Mapped[int] = mapped_column(sa.ForeignKey("slots.id", ondelete="RESTRICT"), index=True)
     status: Mapped[str] = mapped_column(sa.String(20), default=BOOKED, index=True)
-    cancelled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
-    anonymised_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     slot: Mapped[Slot] = relationship(back_populates="intakes", lazy="joined")
 
@@ -214,7 +213,7 @@ class Consent(Base):
     purpose: Mapped[str] = mapped_column(sa.String(40))
     text_version: Mapped[str] = mapped_column(sa.String(20))
     given_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    withdrawn_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class OutboxMessage(Base):
@@ -234,7 +233,7 @@ class OutboxMessage(Base):
     coordinator_id: Mapped[int] = mapped_column(
         sa.ForeignKey("coordinators.id", ondelete="CASCADE"), index=True
     )
-    intake_id: Mapped[Optional[int]] = mapped_column(
+    intake_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("intakes.id", ondelete="SET NULL"), index=True
     )
     kind: Mapped[str] = mapped_column(sa.String(20))
@@ -242,12 +241,12 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
-    last_error: Mapped[Optional[str]] = mapped_column(sa.String(1000))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(sa.String(1000))
     # A sender claims a row before sending it; the claim lapses at this time (crash-safe).
-    claimed_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Telegram answered 403 (the coordinator blocked the bot): not retried until a chat id is set.
-    blocked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime())
+    blocked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     coordinator: Mapped[Coordinator] = relationship(lazy="joined")
 
@@ -259,15 +258,15 @@ class UnansweredQuestion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(sa.String(500))
-    intent_guess: Mapped[Optional[str]] = mapped_column(sa.String(100))
-    measure_guess: Mapped[Optional[str]] = mapped_column(sa.String(100))
+    intent_guess: Mapped[str | None] = mapped_column(sa.String(100))
+    measure_guess: Mapped[str | None] = mapped_column(sa.String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     # The ziekenfonds the conversation booked with (its coordinators see the question), if any.
-    mutualiteit: Mapped[Optional[str]] = mapped_column(sa.String(100), index=True)
+    mutualiteit: Mapped[str | None] = mapped_column(sa.String(100), index=True)
     # The scrubber removed something: then only that ziekenfonds' coordinators see it.
     personal: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     # The sender id, only until the conversation books or the link window passes (then NULL).
-    sender_ref: Mapped[Optional[str]] = mapped_column(sa.String(128), index=True)
+    sender_ref: Mapped[str | None] = mapped_column(sa.String(128), index=True)
 
 
 class PendingErasure(Base):
@@ -284,4 +283,19 @@ class PendingErasure(Base):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    last_error: Mapped[Optional[str]] = mapped_column(sa.String(200))
+    last_error: Mapped[str | None] = mapped_column(sa.String(200))
+
+
+class KeyFingerprint(Base):
+    """A one-way fingerprint of a key the stored data depends on (the pseudonym key).
+
+    Pseudonymous sender ids are keyed hashes: with another key, stored intakes, consents and
+    conversations no longer belong to anyone who writes in. The start-up check compares the
+    fingerprint, never the key itself.
+    """
+
+    __tablename__ = "key_fingerprints"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

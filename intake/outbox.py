@@ -25,8 +25,14 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from .db import rowcount
 from .models import (
-    KIND_CANCELLED, KIND_NEW, KIND_RESCHEDULED, OUTBOX_KINDS, Coordinator, OutboxMessage,
+    KIND_CANCELLED,
+    KIND_NEW,
+    KIND_RESCHEDULED,
+    OUTBOX_KINDS,
+    Coordinator,
+    OutboxMessage,
 )
 from .timeutil import ensure_aware, utcnow
 from .views import IntakeView
@@ -205,7 +211,7 @@ def claim_messages(
                     .values(claimed_until=now + lease)
                     .execution_options(synchronize_session=False)
                 )
-                if result.rowcount != 1:
+                if rowcount(result) != 1:
                     break
                 claimed.append(PendingMessage(
                     id=m.id, chat_id=int(chat_id), coordinator_id=m.coordinator_id, kind=m.kind,
@@ -264,12 +270,12 @@ def mark_blocked(session: Session, message_id: int, error: str | BaseException,
 
 def unblock_coordinator(session: Session, coordinator_id: int) -> int:
     """Let a coordinator's blocked messages go again (in the caller's transaction)."""
-    return session.execute(
+    return rowcount(session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.coordinator_id == coordinator_id, OutboxMessage.sent_at.is_(None),
                OutboxMessage.blocked_at.is_not(None))
         .values(blocked_at=None)
-    ).rowcount or 0
+    )) or 0
 
 
 def backoff_delay(attempts: int) -> timedelta:

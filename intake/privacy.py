@@ -9,12 +9,14 @@ transaction; `intake.erasure` carries it out until it is done.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from . import erasure, gaps, outbox
+from .db import rowcount
 from .errors import ValidationError
 from .models import BOOKED, CANCELLED, Consent, Intake, OutboxMessage, Slot
 from .timeutil import ensure_aware, utcnow
@@ -94,7 +96,7 @@ def withdraw_consent(
         .values(withdrawn_at=now)
     )
     session.commit()
-    return result.rowcount or 0
+    return rowcount(result) or 0
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -111,7 +113,7 @@ def export_personal_data(session: Session, sender_id: str) -> dict:
     consents = session.scalars(
         sa.select(Consent).where(Consent.sender_id == sender_id).order_by(Consent.given_at)
     ).all()
-    messages = []
+    messages: Sequence[OutboxMessage] = []
     if intake_ids:
         messages = session.scalars(
             sa.select(OutboxMessage).where(OutboxMessage.intake_id.in_(intake_ids))
@@ -198,13 +200,13 @@ def delete_personal_data(session: Session, sender_id: str, now: datetime | None 
                     OutboxMessage.intake_id.in_(intake_ids), OutboxMessage.sent_at.is_(None)
                 )
             )
-            summary["messages_deleted"] = deleted.rowcount or 0
+            summary["messages_deleted"] = rowcount(deleted) or 0
             scrubbed = session.execute(
                 sa.update(OutboxMessage).where(
                     OutboxMessage.intake_id.in_(intake_ids), OutboxMessage.sent_at.is_not(None)
                 ).values(payload=ERASED_PAYLOAD)
             )
-            summary["messages_scrubbed"] = scrubbed.rowcount or 0
+            summary["messages_scrubbed"] = rowcount(scrubbed) or 0
         for intake in intakes:
             if intake.status == BOOKED and intake.slot.starts_at > now:
                 intake.status = CANCELLED
@@ -223,7 +225,7 @@ def delete_personal_data(session: Session, sender_id: str, now: datetime | None 
             intake.updated_at = now
             summary["intakes_anonymised"] += 1
         consents = session.execute(sa.delete(Consent).where(Consent.sender_id == sender_id))
-        summary["consents_deleted"] = consents.rowcount or 0
+        summary["consents_deleted"] = rowcount(consents) or 0
         summary["questions_deleted"] = gaps.forget_sender(session, sender_id)
         erasure.request_erasure(session, sender_id, now)
         session.commit()
@@ -258,21 +260,21 @@ def purge_old_data(session: Session, *, now: datetime | None = None,
         ids = list(session.scalars(old_intakes))
         messages = 0
         if ids:
-            messages += session.execute(
+            messages += rowcount(session.execute(
                 sa.delete(OutboxMessage).where(OutboxMessage.intake_id.in_(ids))
-            ).rowcount or 0
+            )) or 0
             session.execute(
                 sa.update(Intake).where(Intake.id.in_(ids))
                 .values(sender_id=None, participant_name=None, phone=None, email=None,
                         postcode=None, topic=None, anonymised_at=now, updated_at=now)
             )
-        messages += session.execute(
+        messages += rowcount(session.execute(
             sa.delete(OutboxMessage).where(OutboxMessage.sent_at.is_not(None),
                                            OutboxMessage.sent_at < cutoff)
-        ).rowcount or 0
-        consents = session.execute(
+        )) or 0
+        consents = rowcount(session.execute(
             sa.delete(Consent).where(Consent.withdrawn_at.is_not(None), Consent.withdrawn_at < cutoff)
-        ).rowcount or 0
+        )) or 0
         if dry_run:
             session.rollback()
         else:

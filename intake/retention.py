@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable, Mapping
 
 import sqlalchemy as sa
 
@@ -52,7 +53,7 @@ class RetentionPolicy:
                 raise ValueError(f"{name} must be a whole number of days, at least 1")
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "RetentionPolicy":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> RetentionPolicy:
         environ = os.environ if environ is None else environ
         values = {}
         for name, variable in _ENV.items():
@@ -83,7 +84,8 @@ class PurgeReport:
             f"{self.conversations.get('conversations', 0)} conversations",
             f"  unanswered questions: {verb} {self.gaps.get('deleted', 0)}, "
             f"links to a sender forgotten {self.gaps.get('unlinked', 0)}",
-            f"  log files: {verb} {len(self.log_files)}" + (f" ({', '.join(self.log_files)})" if self.log_files else ""),
+            f"  log files: {verb} {len(self.log_files)}"
+            + (f" ({', '.join(self.log_files)})" if self.log_files else ""),
         ]
 
 
@@ -117,6 +119,29 @@ def purge_log_files(logs_dir: Path | None, *, now: datetime, keep_days: int, dry
     return removed
 
 
+MAX_LOG_BYTES = 10 * 2**20
+
+
+def rotate_log_files(logs_dir: Path | None, *, now: datetime, max_bytes: int = MAX_LOG_BYTES) -> list[str]:
+    """Move the content of every `*.log` over `max_bytes` to `<name>.<timestamp>` and empty it.
+
+    Copy and truncate, because the servers keep their log open (opened for appending, so they
+    go on writing at the new end). The rotated file is no longer written, so it expires with the
+    log retention period like any other file.
+    """
+    if logs_dir is None or not Path(logs_dir).is_dir():
+        return []
+    rotated = []
+    for path in sorted(Path(logs_dir).glob("*.log")):
+        if path.is_file() and not path.is_symlink() and path.stat().st_size > max_bytes:
+            target = path.with_name(f"{path.name}.{now:%Y%m%d-%H%M%S}")
+            shutil.copyfile(path, target)
+            with open(path, "r+b") as handle:
+                handle.truncate(0)
+            rotated.append(target.name)
+    return rotated
+
+
 def purge(session_factory, *, tracker_store_url: str | None, logs_dir: Path | None,
           policy: RetentionPolicy | None = None, now: datetime | None = None,
           dry_run: bool = False) -> PurgeReport:
@@ -132,6 +157,8 @@ def purge(session_factory, *, tracker_store_url: str | None, logs_dir: Path | No
         report.conversations = purge_events(
             tracker_store_url, now - timedelta(days=policy.conversations_days), dry_run=dry_run)
     report.log_files = purge_log_files(logs_dir, now=now, keep_days=policy.logs_days, dry_run=dry_run)
+    if not dry_run:
+        rotate_log_files(logs_dir, now=now)
     return report
 
 

@@ -332,7 +332,7 @@ def _name_tokens(text: str) -> list[tuple[int, int]]:
             i = extend(i)
         else:
             i += 1
-    return [(t.start, t.end) for t, m in zip(tokens, marked) if m]
+    return [(t.start, t.end) for t, m in zip(tokens, marked, strict=False) if m]
 
 
 # ---------------------------------------------------------------- putting it together

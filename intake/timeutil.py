@@ -1,7 +1,7 @@
 """Time helpers: everything is stored in UTC; people see Europe/Brussels, in Dutch."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -15,7 +15,7 @@ MONTHS_NL = (
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def ensure_aware(value: datetime, name: str = "datetime") -> datetime:
@@ -26,7 +26,7 @@ def ensure_aware(value: datetime, name: str = "datetime") -> datetime:
 
 
 def to_utc(value: datetime) -> datetime:
-    return ensure_aware(value).astimezone(timezone.utc)
+    return ensure_aware(value).astimezone(UTC)
 
 
 def to_local(value: datetime) -> datetime:
@@ -37,7 +37,7 @@ def local_day_bounds(day: date) -> tuple[datetime, datetime]:
     """Start and end (exclusive) of a calendar day in Brussels, as UTC datetimes."""
     start = datetime.combine(day, time(0, 0), tzinfo=BRUSSELS)
     end = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=BRUSSELS)
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def local_wall_time(day: date, at: time) -> datetime | None:
@@ -46,7 +46,7 @@ def local_wall_time(day: date, at: time) -> datetime | None:
     For an ambiguous time (the hour repeated when DST ends) the first occurrence is used.
     """
     local = datetime.combine(day, at, tzinfo=BRUSSELS).replace(fold=0)
-    as_utc = local.astimezone(timezone.utc)
+    as_utc = local.astimezone(UTC)
     if as_utc.astimezone(BRUSSELS).replace(tzinfo=None) != local.replace(tzinfo=None):
         return None  # e.g. 02:30 on the last Sunday of March does not exist
     return as_utc

@@ -35,7 +35,7 @@ class SlotOption:
         return f"{format_when_short(self.starts_at)} · {BUTTON_LABELS.get(self.mutualiteit, self.mutualiteit)}"
 
     @classmethod
-    def from_slot(cls, slot: models.Slot) -> "SlotOption":
+    def from_slot(cls, slot: models.Slot) -> SlotOption:
         return cls(
             slot_id=slot.id,
             starts_at=slot.starts_at,
@@ -85,7 +85,7 @@ class IntakeView:
         return STATUS_NL.get(self.status, self.status)
 
     @classmethod
-    def from_intake(cls, intake: models.Intake) -> "IntakeView":
+    def from_intake(cls, intake: models.Intake) -> IntakeView:
         slot = intake.slot
         return cls(
             id=intake.id,

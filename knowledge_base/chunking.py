@@ -58,7 +58,7 @@ class Chunk:
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> "Chunk":
+    def from_json(cls, data: dict) -> Chunk:
         return cls(**{**data, "aliases": tuple(data["aliases"]), "questions": tuple(data.get("questions", ()))})
 
 

@@ -66,7 +66,7 @@ class DocumentClassifier:
         self.classes: list[str] = [str(c) for c in self.model.classes_]
 
     @classmethod
-    def from_chunks(cls, chunks: Sequence[Chunk], config: ClassifierConfig = ClassifierConfig()) -> "DocumentClassifier":
+    def from_chunks(cls, chunks: Sequence[Chunk], config: ClassifierConfig = ClassifierConfig()) -> DocumentClassifier:
         return cls(training_samples(chunks, config), config)
 
     def probabilities(self, text: str, doc_ids: Sequence[str]) -> np.ndarray:
@@ -74,5 +74,5 @@ class DocumentClassifier:
         folded = fold(text)
         features = hstack([self.char.transform([folded]), self.word.transform([folded])]).tocsr()
         proba = self.model.predict_proba(features)[0]
-        by_class = dict(zip(self.classes, proba))
+        by_class = dict(zip(self.classes, proba, strict=False))
         return np.array([float(by_class.get(doc_id, 0.0)) for doc_id in doc_ids])

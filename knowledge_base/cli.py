@@ -72,7 +72,8 @@ def build(force: bool) -> None:
 @click.option("--k", "k", type=click.IntRange(1, 100), default=5, show_default=True, help="Number of results.")
 @click.option("--mode", type=click.Choice(["hybrid", "bm25", "dense"]), default="hybrid", show_default=True)
 @click.option("--measure", default=None, help="Only this document id.")
-@click.option("--section", default=None, help="Prefer this section key (what, who, conditions, amount, apply, contact).")
+@click.option("--section", default=None,
+              help="Prefer this section key (what, who, conditions, amount, apply, contact).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as a JSON list.")
 def search(text: str, role: str | None, k: int, mode: str, measure: str | None, section: str | None,
            as_json: bool) -> None:
@@ -120,7 +121,7 @@ def calibrate(questions: Path) -> None:
     click.echo(f"current calibration {tuple(knowledge.config.calibration)}: Brier {brier(current, labels):.4f}")
     import math
 
-    fitted = [1 / (1 + math.exp(-(coefficients[0] + sum(a * b for a, b in zip(coefficients[1:], f)))))
+    fitted = [1 / (1 + math.exp(-(coefficients[0] + sum(a * b for a, b in zip(coefficients[1:], f, strict=False)))))
               for f in features]
     click.echo(f"fitted calibration  {coefficients}: Brier {brier(fitted, labels):.4f}")
     click.echo("Put the fitted tuple in SearchConfig.calibration (knowledge_base/index.py) to use it.")

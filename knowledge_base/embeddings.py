@@ -20,7 +20,7 @@ _HASHED_SUFFIXES = {".json", ".txt", ".model"}
 _HASH_LIMIT = 4 * 1024 * 1024
 
 _lock = threading.Lock()
-_models: dict[str, "Embedder"] = {}
+_models: dict[str, Embedder] = {}
 
 
 class ModelError(RuntimeError):

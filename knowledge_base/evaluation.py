@@ -20,9 +20,9 @@ questions with intent out_of_scope predicted as out_of_scope or nlu_fallback.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 import yaml
 
@@ -157,9 +157,9 @@ def macro_f1(expected: list[str], predicted: list[str]) -> float:
         return 0.0
     total = 0.0
     for label in labels:
-        tp = sum(1 for e, p in zip(expected, predicted) if e == label and p == label)
-        fp = sum(1 for e, p in zip(expected, predicted) if e != label and p == label)
-        fn = sum(1 for e, p in zip(expected, predicted) if e == label and p != label)
+        tp = sum(1 for e, p in zip(expected, predicted, strict=False) if e == label and p == label)
+        fp = sum(1 for e, p in zip(expected, predicted, strict=False) if e != label and p == label)
+        fn = sum(1 for e, p in zip(expected, predicted, strict=False) if e == label and p != label)
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         total += 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -169,13 +169,13 @@ def macro_f1(expected: list[str], predicted: list[str]) -> float:
 def intent_metrics(questions: Iterable[Question], predictions: dict[str, str]) -> dict:
     """Accuracy and macro-F1 over questions with an intent; `predictions` maps question id -> intent."""
     labelled = [q for q in questions if q.intent]
-    expected = [q.intent for q in labelled]
+    expected = [q.intent for q in labelled if q.intent]  # all of them: the test narrows the type
     fine = [predictions.get(q.id) or "" for q in labelled]
     predicted = [INTENT_LABEL_MAP.get(p, p) for p in fine]
     n = len(labelled)
-    correct = sum(1 for e, p in zip(expected, predicted) if e == p)
+    correct = sum(1 for e, p in zip(expected, predicted, strict=False) if e == p)
     misses = [{"id": q.id, "expected": e, "got": f}
-              for q, e, p, f in zip(labelled, expected, predicted, fine) if e != p]
+              for q, e, p, f in zip(labelled, expected, predicted, fine, strict=False) if e != p]
     return {
         "accuracy": correct / n if n else None,
         "macro_f1": macro_f1(expected, predicted) if n else None,
@@ -378,11 +378,12 @@ def fit_logistic(features: list[tuple[float, ...]], labels: list[int], l2: float
 
 
 def brier(probabilities: list[float], labels: list[int]) -> float:
-    return sum((p - y) ** 2 for p, y in zip(probabilities, labels)) / max(len(labels), 1)
+    return sum((p - y) ** 2 for p, y in zip(probabilities, labels, strict=False)) / max(len(labels), 1)
 
 
 def log_loss(probabilities: list[float], labels: list[int]) -> float:
     eps = 1e-6
     return -sum(
-        y * math.log(max(p, eps)) + (1 - y) * math.log(max(1 - p, eps)) for p, y in zip(probabilities, labels)
+        y * math.log(max(p, eps)) + (1 - y) * math.log(max(1 - p, eps))
+        for p, y in zip(probabilities, labels, strict=False)
     ) / max(len(labels), 1)

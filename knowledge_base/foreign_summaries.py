@@ -37,7 +37,8 @@ import yaml
 
 __all__ = [
     "DEFAULT_FOREIGN_DIR", "GENERAL", "LANGUAGES", "REQUIRED_MEASURES", "ForeignEntry", "ForeignLanguage",
-    "ForeignSummaryError", "facts_source_keys", "keyword_pattern", "load_foreign", "match_measure", "normalise", "parse_language_file",
+    "ForeignSummaryError", "facts_source_keys", "keyword_pattern", "load_foreign", "match_measure", "normalise",
+    "parse_language_file",
 ]
 
 DEFAULT_FOREIGN_DIR = Path(__file__).resolve().parent / "foreign"
@@ -183,7 +184,9 @@ def parse_entry(raw: object, *, file_name: str, number: int,
         raise ForeignSummaryError(f"{where}: field '{unknown[0]}' is unknown (allowed: {', '.join(_FIELDS)})")
     entry_id = raw["id"]
     if not isinstance(entry_id, str) or not _ID_RE.match(entry_id):
-        raise ForeignSummaryError(f"{where}: 'id' must be a document id (lowercase letters, digits and '_') or '{GENERAL}'")
+        raise ForeignSummaryError(
+            f"{where}: 'id' must be a document id (lowercase letters, digits and '_') or '{GENERAL}'"
+        )
     if document_ids is not None and entry_id != GENERAL and entry_id not in document_ids:
         raise ForeignSummaryError(f"{where}: there is no document {entry_id!r} in the knowledge base")
     general = entry_id == GENERAL

@@ -23,9 +23,10 @@ import shutil
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Protocol
+from typing import Protocol
 
 import faiss
 import numpy as np
@@ -75,7 +76,7 @@ class SearchConfig:
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> "SearchConfig":
+    def from_json(cls, data: dict) -> SearchConfig:
         data = dict(data)
         data["lexical"] = LexicalConfig.from_json(data["lexical"])
         data["calibration"] = tuple(data["calibration"])
@@ -192,7 +193,7 @@ def save_index(index: Index, index_dir: Path) -> Path:
             "fingerprint": index.fingerprint,
             "config": index.config.to_json(),
             "chunks": [chunk.to_json() for chunk in index.chunks],
-            "units": [[int(c), kind] for c, kind in zip(index.unit_chunks, index.unit_kinds)],
+            "units": [[int(c), kind] for c, kind in zip(index.unit_chunks, index.unit_kinds, strict=False)],
             "build_seconds": index.build_seconds,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }

@@ -171,8 +171,8 @@ def load_items(directory: Path, document_ids: set[str] | frozenset[str]) -> dict
                 raise ItemError(f"{path.name}: item '{item.id}' is also in {seen[item.id]}")
             seen[item.id] = path.name
         by_doc[doc_id] = tuple(items)
-    for doc_id, items in by_doc.items():
-        for item in items:
+    for doc_id, doc_items in by_doc.items():
+        for item in doc_items:
             for other in item.related:
                 if other not in seen:
                     raise ItemError(f"{doc_id}.yaml: item '{item.id}' is related to unknown item '{other}'")

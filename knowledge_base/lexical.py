@@ -202,7 +202,7 @@ class LexicalConfig:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict) -> "LexicalConfig":
+    def from_json(cls, data: dict) -> LexicalConfig:
         return cls(**data)
 
 
@@ -322,7 +322,7 @@ class BM25Field:
         self.weights = weights  # float32, shape (n_chunks, n_terms)
 
     @classmethod
-    def build(cls, documents: list[Counter], k1: float, b: float) -> "BM25Field":
+    def build(cls, documents: list[Counter], k1: float, b: float) -> BM25Field:
         vocab: dict[str, int] = {}
         for doc in documents:
             for term in doc:
@@ -364,10 +364,10 @@ class LexicalIndex:
         self.fields = fields
 
     @classmethod
-    def build(cls, config: LexicalConfig, bodies: list[str], metas: list[str]) -> "LexicalIndex":
+    def build(cls, config: LexicalConfig, bodies: list[str], metas: list[str]) -> LexicalIndex:
         analyzer = Analyzer(config, build_vocabulary(bodies + metas))
         body_terms, meta_terms, gram_terms = [], [], []
-        for body, meta in zip(bodies, metas):
+        for body, meta in zip(bodies, metas, strict=False):
             b_terms = analyzer.terms(body)
             m_terms = analyzer.terms(meta)
             body_terms.append(b_terms["body"])
@@ -399,7 +399,7 @@ class LexicalIndex:
         import json
 
         arrays = {f"{name}_weights": field_.weights for name, field_ in self.fields.items()}
-        np.savez(directory / "lexical.npz", **arrays)
+        np.savez(directory / "lexical.npz", **arrays)  # type: ignore[arg-type]  # numpy's stub lets ** reach allow_pickle
         meta = {
             "config": self.config.to_json(),
             "vocabulary": sorted(self.analyzer.vocabulary),
@@ -408,7 +408,7 @@ class LexicalIndex:
         (directory / "lexical.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path) -> "LexicalIndex":
+    def load(cls, directory: Path) -> LexicalIndex:
         import json
 
         meta = json.loads((directory / "lexical.json").read_text(encoding="utf-8"))

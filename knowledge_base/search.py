@@ -144,12 +144,12 @@ class KnowledgeBase:
         self._names: list[list[tuple[str, ...]]] = []
         for doc_id in self._doc_ids:
             chunk = self.chunks[int(self._doc_rows[doc_id][0])]
-            names = set()
-            for name in (chunk.doc_title, *chunk.aliases):
-                stems = tuple(stem(word) for word in analyzer.words(name))
+            stemmed: set[tuple[str, ...]] = set()
+            for title in (chunk.doc_title, *chunk.aliases):
+                stems = tuple(stem(word) for word in analyzer.words(title))
                 if stems:
-                    names.add(stems)
-            self._names.append(sorted(names))
+                    stemmed.add(stems)
+            self._names.append(sorted(stemmed))
         # A one-word name counts as much as the share of the chunks using that word that belong
         # to its own document: "VOP" is specific, "arbeidsarts" is used everywhere.
         body = index.lexical.fields["body"]
@@ -195,7 +195,7 @@ class KnowledgeBase:
         show_progress: bool = False,
         force: bool = False,
         config: SearchConfig | None = None,
-    ) -> "KnowledgeBase":
+    ) -> KnowledgeBase:
         """Load the persisted index, rebuilding it first when its fingerprint changed.
 
         `model` is a local model folder (default: settings.embedding_model, then the packaged
@@ -360,7 +360,7 @@ class KnowledgeBase:
 
     def confidence(self, features: tuple[float, ...]) -> float:
         a = self.config.calibration
-        z = a[0] + sum(coef * value for coef, value in zip(a[1:], features))
+        z = a[0] + sum(coef * value for coef, value in zip(a[1:], features, strict=False))
         return _sigmoid(z)
 
     def top_confidence(self, ranking: Ranking | None) -> float:

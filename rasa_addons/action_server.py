@@ -19,6 +19,39 @@ from rasa_addons.shared_secret import ACTION_HEADER, ACTION_TOKEN_ENV, MIN_SECRE
 log = logging.getLogger(__name__)
 
 OPEN_PATHS = frozenset({"/health"})  # says "ok" and nothing else; used to tell it is ready
+# What the person reads when an action fails (Dutch, like every user-facing text).
+ACTION_FAILED = (
+    "Sorry, er ging bij mij iets mis. Er is niets kwijt. Probeer het gerust nog eens, "
+    "of bel je ziekenfonds en vraag naar de terug-naar-werk-coördinator."
+)
+
+
+def answer_failures_kindly(executor_class) -> None:
+    """Make `ActionExecutor.run` answer an action's exception with a kind message.
+
+    Without this, rasa_sdk's error handler answers 500 and logs the whole request, tracker and
+    user texts included, and the person gets no reply. Now only the action's name and the
+    exception's type are logged. Rasa's own signals (a rejected form validation, an unknown
+    action) still go through unchanged.
+    """
+    from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
+
+    original = executor_class.run
+    if getattr(original, "_answers_failures", False):
+        return
+
+    async def run(self, action_call):
+        try:
+            return await original(self, action_call)
+        except (ActionExecutionRejection, ActionNotFoundException):
+            raise
+        except Exception as exc:  # noqa: BLE001 - every failure gets an answer
+            name = action_call.get("next_action") if isinstance(action_call, dict) else None
+            log.error("Action %s failed: %s", name, type(exc).__name__)
+            return {"events": [], "responses": [{"text": ACTION_FAILED}]}
+
+    run._answers_failures = True
+    executor_class.run = run
 
 
 def protect(app, token: str | None) -> None:
@@ -37,6 +70,9 @@ def protect(app, token: str | None) -> None:
 def main() -> None:
     from rasa_sdk import __main__ as sdk_main
     from rasa_sdk import endpoint
+    from rasa_sdk.executor import ActionExecutor
+
+    answer_failures_kindly(ActionExecutor)
 
     token = os.environ.pop(ACTION_TOKEN_ENV, None)  # not inherited by anything the actions start
     create_app = endpoint.create_app

@@ -54,7 +54,9 @@ class CrisisDetector(GraphComponent, IntentClassifier):
             if confidence is not None:
                 # 1.0 when the pattern net fired, else the trained intent's own confidence.
                 crisis = {INTENT_NAME_KEY: CRISIS_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}
-                ranking = [r for r in message.data.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY) != CRISIS_INTENT]
+                ranking = [
+                    r for r in message.data.get(INTENT_RANKING_KEY, []) if r.get(INTENT_NAME_KEY) != CRISIS_INTENT
+                ]
                 message.data[INTENT] = crisis
                 message.data[INTENT_RANKING_KEY] = [crisis, *ranking]
         return messages

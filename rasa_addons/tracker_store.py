@@ -16,8 +16,9 @@ from __future__ import annotations
 import itertools
 import json
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -35,7 +36,8 @@ def _asks_erasure(tracker: DialogueStateTracker) -> bool:
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             return False
-        if isinstance(event, BotUttered) and (event.data or {}).get("custom", {}) and ERASURE_KEY in (event.data.get("custom") or {}):
+        if (isinstance(event, BotUttered) and (event.data or {}).get("custom", {})
+                and ERASURE_KEY in (event.data.get("custom") or {})):
             return True
     return False
 
@@ -44,7 +46,7 @@ def _asks_erasure(tracker: DialogueStateTracker) -> bool:
 class _Entry:
     tracker: DialogueStateTracker
     events: int  # len(tracker.events) when it was saved
-    stamp: tuple[int, Optional[int]]  # (stored rows, newest row id) of the conversation
+    stamp: tuple[int, int | None]  # (stored rows, newest row id) of the conversation
 
 
 class CachedSQLTrackerStore(SQLTrackerStore):
@@ -55,7 +57,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self.cache_size = max(0, int(cache_size))
         self._cache: OrderedDict[str, _Entry] = OrderedDict()
 
-    def _stamp(self, session: Any, sender_id: str) -> tuple[int, Optional[int]]:
+    def _stamp(self, session: Any, sender_id: str) -> tuple[int, int | None]:
         count, newest = (
             session.query(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id))
             .filter(self.SQLEvent.sender_id == sender_id)
@@ -63,7 +65,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         )
         return int(count), newest
 
-    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         entry = self._cache.pop(sender_id, None)
         if entry is not None and len(entry.tracker.events) == entry.events:
             with self.session_scope() as session:
@@ -115,7 +117,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             return itertools.islice(tracker.events, entry.events, None)
         return self._additional_events(session, tracker)
 
-    def _remember(self, tracker: DialogueStateTracker, stamp: tuple[int, Optional[int]]) -> None:
+    def _remember(self, tracker: DialogueStateTracker, stamp: tuple[int, int | None]) -> None:
         self._cache.pop(tracker.sender_id, None)
         if not self.cache_size:
             return

@@ -58,7 +58,8 @@ def load_cases(path: Path | str) -> list[Case]:
     cases: list[Case] = []
     if "messages" in data:
         for number, item in enumerate(data["messages"] or [], start=1):
-            if not isinstance(item, dict) or not isinstance(item.get("text"), str) or not isinstance(item.get("crisis"), bool):
+            if (not isinstance(item, dict) or not isinstance(item.get("text"), str)
+                    or not isinstance(item.get("crisis"), bool)):
                 raise ValueError(f"{path.name}: message {number} needs a 'text' and a true/false 'crisis'")
             cases.append(Case(item["text"], item["crisis"], str(item.get("kind", "")), str(item.get("language", "nl"))))
     elif "questions" in data:

@@ -54,8 +54,10 @@ _FOR_SOMEONE_WHO_WORRIES = {
         "Ce que vous racontez est très sérieux. C'est bien d'agir.\n\n"
         "• En cas de danger immédiat, appelez le 112 : gratuit, jour et nuit.\n"
         "• La Zelfmoordlijn 1813 est gratuite et anonyme, jour et nuit, aussi par chat sur www.zelfmoord1813.be. "
-        "Elle répond en néerlandais ; je ne connais pas de ligne en français que je puisse vous indiquer avec certitude.\n"
-        "• Prenez-le au sérieux, restez près de la personne si vous le pouvez, et demandez l'aide de son médecin traitant."
+        "Elle répond en néerlandais ; je ne connais pas de ligne en français que je puisse vous indiquer "
+        "avec certitude.\n"
+        "• Prenez-le au sérieux, restez près de la personne si vous le pouvez, et demandez l'aide de son "
+        "médecin traitant."
     ),
     "en": (
         "What you tell me is very serious. It is good that you are acting on it.\n\n"

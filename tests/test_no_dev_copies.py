@@ -32,7 +32,8 @@ def dev_questions() -> list[str]:
     for path in sorted(EVAL_DIR.glob("*.yaml")):
         for question in yaml.safe_load(path.read_text(encoding="utf-8")).get("questions", []):
             texts.append(question["text"])
-            texts.extend(turn["text"] if isinstance(turn, dict) else str(turn) for turn in question.get("context") or [])
+            texts.extend(turn["text"] if isinstance(turn, dict) else str(turn)
+                         for turn in question.get("context") or [])
     return texts
 
 

@@ -203,7 +203,8 @@ def format_answers(report: dict[str, Any], *, reply_chars: int = 300) -> str:
         f"  phrase recall     {_fmt(report['phrase_recall'])}   mean share of phrases found (same questions)",
         f"  measure accuracy  {_fmt(report['measure_accuracy'])}   answered from the expected measure "
         f"(n {report['n_measure']}; knowledge questions only {_fmt(report['measure_accuracy_knowledge'])})",
-        f"  clarify rate      {_fmt(report['clarify_rate'])}   replies that ask for a topic or a role (n {report['n']})",
+        f"  clarify rate      {_fmt(report['clarify_rate'])}   replies that ask for a topic or a role "
+        f"(n {report['n']})",
     ]
     if report.get("n_item"):
         lines.append(f"  item accuracy     {_fmt(report['item_accuracy'])}   answered from the expected item "

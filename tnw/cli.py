@@ -53,6 +53,7 @@ def run() -> None:
     terminal. A crashed server is restarted; after 5 crashes within 10 minutes everything
     stops. Ctrl-C stops all processes.
     """
+    from intake.key_check import KeyMismatch
     from intake.retention import start_retention_job
     from tnw.prepare import prepare
     from tnw.processes import interrupt_main_thread
@@ -73,7 +74,7 @@ def run() -> None:
                 _run_front_end(settings)
             finally:
                 retention.stop()
-    except (engine.TrainingError, StartupError) as exc:
+    except (engine.TrainingError, StartupError, KeyMismatch) as exc:
         _fail(str(exc))
     except KeyboardInterrupt:
         if group is None or group.failure is None:

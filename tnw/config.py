@@ -11,12 +11,17 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 from dotenv import load_dotenv
 
 PROJECT_DIR = Path(os.environ.get("TNW_PROJECT_DIR", Path(__file__).resolve().parents[1]))
 
 
+@overload
+def _env(name: str, default: str) -> str: ...
+@overload
+def _env(name: str, default: None = None) -> str | None: ...
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name, "").strip()
     return value or default

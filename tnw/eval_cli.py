@@ -16,7 +16,6 @@ from pathlib import Path
 
 import click
 
-
 # The same small seams as `tnw kb` (tests replace them): settings, the knowledge base, an error.
 from knowledge_base.cli import _fail, _load_kb, _settings  # noqa: E402
 

@@ -12,9 +12,12 @@ from tnw.config import Settings
 def prepare_database(settings: Settings, echo: Callable[[str], None] = print) -> None:
     """Migrate the intake database; in the embedded default also add demo coordinators and slots."""
     from intake.db import session_factory, upgrade
+    from intake.key_check import check_pseudonym_key
     from intake.seed import seed_demo_data
 
     upgrade(settings.database_url)
+    with session_factory(settings.database_url)() as session:
+        check_pseudonym_key(session, settings.sender_secret)  # KeyMismatch stops the start
     if settings.demo_data:
         with session_factory(settings.database_url)() as session:
             created = seed_demo_data(session)

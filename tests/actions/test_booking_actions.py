@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import yaml
@@ -12,10 +11,20 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import booking_helpers as h
 from actions.booking import (
-    ActionAskCancel, ActionAskMutualiteit, ActionCancelAppointment, ActionChooseSlot,
-    ActionConfirmationDeclined, ActionConsentRefused, ActionGiveConsent, ActionMyAppointment,
-    ActionOfferReschedule, ActionOfferSlots, ActionStartBooking, ActionStopBooking,
-    ValidateIntakeForm, spread_over_days,
+    ActionAskCancel,
+    ActionAskMutualiteit,
+    ActionCancelAppointment,
+    ActionChooseSlot,
+    ActionConfirmationDeclined,
+    ActionConsentRefused,
+    ActionGiveConsent,
+    ActionMyAppointment,
+    ActionOfferReschedule,
+    ActionOfferSlots,
+    ActionStartBooking,
+    ActionStopBooking,
+    ValidateIntakeForm,
+    spread_over_days,
 )
 from intake import ValidationError, add_coordinator, give_consent, has_consent, upcoming_intakes
 from intake.db import default_session_factory
@@ -76,7 +85,7 @@ def slots(db, coordinator):
     """Six free moments over three days, starting tomorrow."""
     # At 9:00 UTC: two moments an hour apart never straddle midnight in Belgium (the test once
     # failed when run after 22:00 UTC).
-    start = (datetime.now(timezone.utc) + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
+    start = (datetime.now(UTC) + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
     ids = []
     with db() as session:
         for day in range(3):
@@ -179,13 +188,15 @@ def test_someone_close_is_told_kindly_that_the_person_concerned_books(kb_env, db
 
 
 def test_for_myself_is_not_someone_else(kb_env, db):
-    _, slots, _ = run(ActionStartBooking(), tracker("ik wil een afspraak voor mezelf, mijn man rijdt mij", "book_intake"))
+    _, slots, _ = run(ActionStartBooking(),
+                      tracker("ik wil een afspraak voor mezelf, mijn man rijdt mij", "book_intake"))
     assert slots[h.STEP_SLOT] == "ask_consent"
 
 
 def test_a_number_in_the_booking_request_fills_the_contact_after_consent(db):
     events = [
-        {"event": "user", "text": "bel mij terug op 0470 12 34 56 aub", "parse_data": {"intent": {"name": "book_intake"}}},
+        {"event": "user", "text": "bel mij terug op 0470 12 34 56 aub",
+         "parse_data": {"intent": {"name": "book_intake"}}},
         {"event": "user", "text": "ja", "parse_data": {"intent": {"name": "affirm"}}},
     ]
     messages, slots, _ = run(ActionGiveConsent(), tracker("ja", "affirm", events=events))
@@ -508,7 +519,7 @@ def test_an_old_button_without_answers_or_appointment_is_explained(slots, consen
 
 
 def test_the_last_moment_taken_without_alternatives_gives_the_contact_route(db, coordinator, consented):
-    start = datetime.now(timezone.utc) + timedelta(days=2)
+    start = datetime.now(UTC) + timedelta(days=2)
     with db() as session:
         slot = Slot(coordinator_id=coordinator, starts_at=start, ends_at=start + timedelta(minutes=45))
         session.add(slot)
@@ -616,7 +627,7 @@ def test_reschedule_can_be_called_off(slots, consented):
 
 
 def test_reschedule_without_other_moments_keeps_the_appointment(db, coordinator, consented):
-    start = datetime.now(timezone.utc) + timedelta(days=2)
+    start = datetime.now(UTC) + timedelta(days=2)
     with db() as session:
         slot = Slot(coordinator_id=coordinator, starts_at=start, ends_at=start + timedelta(minutes=45))
         session.add(slot)

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from tests.actions.action_support import make_tracker, run_action
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.crisis import ActionCrisisSupport
 from actions.gaps import record_gap
 from intake.db import session_factory
 from intake.models import UnansweredQuestion
+from tests.actions.action_support import make_tracker, run_action
 
 
 def test_the_crisis_reply_has_no_buttons_and_puts_the_form_aside():

@@ -5,15 +5,24 @@ import json
 import re
 
 import sqlalchemy as sa
-from tests.actions.action_support import make_tracker, run_action
 
 from actions.formatting import dutch_date, one_message
 from actions.kb_client import documents, items_by_id, knowledge_base
 from actions.knowledge import (
-    ASK_ROLE, ASK_WHICH_MEASURE, CONFIDENT, OFFER_COORDINATOR, PLAUSIBLE, ActionAnswerKnowledge,
-    ActionRememberRole, Decision, Question, decide, is_follow_up,
+    ASK_ROLE,
+    ASK_WHICH_MEASURE,
+    CONFIDENT,
+    OFFER_COORDINATOR,
+    PLAUSIBLE,
+    ActionAnswerKnowledge,
+    ActionRememberRole,
+    Decision,
+    Question,
+    decide,
+    is_follow_up,
 )
 from knowledge_base.search import Hit
+from tests.actions.action_support import make_tracker, run_action
 
 MEASURE = "measure"
 
@@ -99,7 +108,8 @@ def test_a_specific_question_gets_its_answer_item_and_related_buttons(kb_env):
 def test_a_more_button_shows_the_related_item(kb_env):
     item = next(item for document in documents().values() for item in document.items if item.related)
     related = items_by_id()[item.related[0]]
-    tracker = make_tracker(f'/ask_item{{"item": "{related.id}"}}', "ask_item", [{"entity": "item", "value": related.id}])
+    tracker = make_tracker(f'/ask_item{{"item": "{related.id}"}}', "ask_item",
+                           [{"entity": "item", "value": related.id}])
     messages, slots = run_action(ActionAnswerKnowledge(), tracker)
     assert related.answer in messages[0]["text"]
     assert slots["kb_shown"] == f"item:{related.id}" and slots["measure"] == related.doc_id
@@ -179,7 +189,8 @@ def test_a_stray_word_tagged_as_role_never_becomes_the_role(kb_env):
     _, slots = run_action(ActionAnswerKnowledge(), make_tracker("ik wil BTOM", "ask_measure", stray,
                                                                 slots={"role": "participant"}))
     assert "role" not in slots
-    messages, slots = run_action(ActionRememberRole(), make_tracker("ik", "inform", [{"entity": "role", "value": "ik"}]))
+    messages, slots = run_action(ActionRememberRole(),
+                                 make_tracker("ik", "inform", [{"entity": "role", "value": "ik"}]))
     assert "role" not in slots and messages[0]["text"] == ASK_ROLE
 
 
@@ -199,7 +210,8 @@ def test_an_answer_encodes_the_question_once(kb_env, monkeypatch):
     calls = []
     encode = embedder.encode_query
     monkeypatch.setattr(embedder, "encode_query", lambda text: calls.append(text) or encode(text))
-    messages, slots = run_action(ActionAnswerKnowledge(), make_tracker("Hoe vraag ik jobcoaching aan?", "ask_how_to_apply"))
+    messages, slots = run_action(ActionAnswerKnowledge(),
+                                 make_tracker("Hoe vraag ik jobcoaching aan?", "ask_how_to_apply"))
     assert slots["measure"] == "jobcoaching"
     assert len(calls) == 1
 

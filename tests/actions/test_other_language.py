@@ -9,19 +9,35 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.actions.action_support import make_tracker, run_action
-from tests.test_no_dev_copies import EVAL_DIR, dev_questions, near_copies
 
 from actions.other_language import (
-    DUTCH_REPHRASE, GERMAN_REPLY, ActionReplyOtherLanguage, Decision, Question, decide, detect_language,
-    library, reply_text,
+    DUTCH_REPHRASE,
+    GERMAN_REPLY,
+    ActionReplyOtherLanguage,
+    Decision,
+    Question,
+    decide,
+    detect_language,
+    library,
+    reply_text,
 )
 from actions.scope import ActionReplyOtherLanguage as ImportedFromScope
 from knowledge_base.documents import DEFAULT_DOCUMENTS_DIR, document_paths, load_document
 from knowledge_base.foreign_summaries import (
-    DEFAULT_FOREIGN_DIR, GENERAL, MAX_SUMMARY_CHARS, REQUIRED_MEASURES, ForeignSummaryError, facts_source_keys,
-    keyword_pattern, load_foreign, match_measure, normalise, parse_language_file,
+    DEFAULT_FOREIGN_DIR,
+    GENERAL,
+    MAX_SUMMARY_CHARS,
+    REQUIRED_MEASURES,
+    ForeignSummaryError,
+    facts_source_keys,
+    keyword_pattern,
+    load_foreign,
+    match_measure,
+    normalise,
+    parse_language_file,
 )
+from tests.actions.action_support import make_tracker, run_action
+from tests.test_no_dev_copies import EVAL_DIR, dev_questions, near_copies
 
 FACTS = Path(__file__).resolve().parents[2].parent / "shared" / "facts.md"
 needs_facts = pytest.mark.skipif(not FACTS.is_file(), reason="no ../shared/facts.md beside the checkout")
@@ -62,7 +78,8 @@ def test_french_english_and_german_are_recognised(text, language):
 
 
 # -- the decision, without Rasa ---------------------------------------------------------------
-PART_TIME_FR = "Mon médecin pense que quelques matinées par semaine me feraient du bien. Comment faire pour retravailler à mi-temps ?"
+PART_TIME_FR = ("Mon médecin pense que quelques matinées par semaine me feraient du bien. "
+                "Comment faire pour retravailler à mi-temps ?")
 SUBSIDY_EN = ("Good afternoon, I work in human resources for a bakery chain. Does our firm receive a "
               "subsidy when we take on a new colleague who has a disability?")
 OWN_QUESTIONS = [
@@ -268,7 +285,8 @@ def test_a_good_file_loads(tmp_path):
     (GOOD_ENTRY.format(id="zelfstandigen", keyword=""), "en.yaml: entry 'zelfstandigen': 'keywords' must not be empty"),
     (GOOD_ENTRY.format(id="zelfstandigen", keyword="self*employed"),
      "en.yaml: entry 'zelfstandigen': keyword 'self*employed' may only have '*' at its end"),
-    (GOOD_ENTRY.format(id="zelfstandigen", keyword="'?!'"), "en.yaml: entry 'zelfstandigen': keyword '?!' has no letters"),
+    (GOOD_ENTRY.format(id="zelfstandigen", keyword="'?!'"),
+     "en.yaml: entry 'zelfstandigen': keyword '?!' has no letters"),
     (GOOD_ENTRY.format(id="zelfstandigen", keyword="z").replace("2026-12-02", "last week"),
      "en.yaml: entry 'zelfstandigen': 'last_verified' must be a date"),
     (GOOD_ENTRY.format(id="zelfstandigen", keyword="z").replace("A short summary (samenvatting).", "x" * 601),

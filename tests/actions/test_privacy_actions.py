@@ -4,15 +4,27 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-
 from test_booking_actions import (  # noqa: F401 - fixtures
-    FORM_VALUES, SENDER, book, consented, coordinator, db, payloads, run, slots, texts, tracker,
+    FORM_VALUES,
+    SENDER,
+    book,
+    consented,
+    coordinator,
+    db,
+    payloads,
+    run,
+    slots,
+    texts,
+    tracker,
 )
 
 from actions import booking_helpers as h
 from actions.booking import ActionConfirmationDeclined
 from actions.privacy import (
-    CONVERSATION_GOES, DELETE_CONVERSATION_KEY, ActionPrivacyAskDelete, ActionPrivacyDelete,
+    CONVERSATION_GOES,
+    DELETE_CONVERSATION_KEY,
+    ActionPrivacyAskDelete,
+    ActionPrivacyDelete,
     ActionPrivacyShow,
 )
 from intake import export_personal_data, has_consent, upcoming_intakes
@@ -70,7 +82,8 @@ def test_delete_with_nothing_stored_still_erases_the_conversation(kb_env):
 
 def test_delete_declined_keeps_everything(db, slots, consented):
     book(slots[0])
-    messages, state, _ = run(ActionConfirmationDeclined(), tracker("nee", "deny", slots={h.STEP_SLOT: "confirm_delete"}))
+    messages, state, _ = run(ActionConfirmationDeclined(),
+                             tracker("nee", "deny", slots={h.STEP_SLOT: "confirm_delete"}))
     assert texts(messages) == "Oké, ik wis niets." and state[h.STEP_SLOT] is None
     with db() as session:
         assert len(upcoming_intakes(session, SENDER)) == 1
@@ -124,7 +137,8 @@ def test_erasure_is_durable_when_the_confirmation_never_arrives(db, kb_env, slot
     book(slots[0])
     url = kb_env.tracker_store_url
     start = utcnow() - timedelta(minutes=5)
-    assert _tracker_store(url, [(SENDER, start), (SENDER, start), ("test-other", start)]) == {SENDER: 2, "test-other": 1}
+    assert _tracker_store(url, [(SENDER, start), (SENDER, start), ("test-other", start)]) == {
+        SENDER: 2, "test-other": 1}
     messages, _, _ = run(ActionPrivacyDelete(), tracker("ja", "affirm", slots={h.STEP_SLOT: "confirm_delete"}))
     assert messages[0]["text"].startswith("Klaar.")
     assert _tracker_store(url) == {"test-other": 1}  # gone before the confirmation
@@ -134,7 +148,8 @@ def test_erasure_is_durable_when_the_confirmation_never_arrives(db, kb_env, slot
     # long after the erasure starts a conversation that is kept.
     assert _tracker_store(url, [(SENDER, requested + timedelta(seconds=1)),
                                 (SENDER, requested + SETTLE + timedelta(minutes=5))])[SENDER] == 2
-    assert process_pending_erasures(db, url, now=requested + timedelta(seconds=5)) == {"done": 0, "waiting": 1, "failed": 0}
+    assert process_pending_erasures(db, url, now=requested + timedelta(seconds=5)) == {
+        "done": 0, "waiting": 1, "failed": 0}
     assert _tracker_store(url)[SENDER] == 1
     assert process_pending_erasures(db, url, now=requested + SETTLE) == {"done": 1, "waiting": 0, "failed": 0}
     with db() as session:

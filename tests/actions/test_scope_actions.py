@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.actions.action_support import make_tracker, run_action
 
 from actions.scope import ActionOutOfScope, ActionReplyOtherLanguage, guess_language, referral_for
+from tests.actions.action_support import make_tracker, run_action
 
 
 @pytest.mark.parametrize("text, place", [

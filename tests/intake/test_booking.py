@@ -8,11 +8,21 @@ import sqlalchemy as sa
 from intake import booking as booking_module
 from intake import outbox
 from intake.booking import (
-    book_intake, cancel_intake, contact_route, free_slots, reschedule_intake, upcoming_intakes,
+    book_intake,
+    cancel_intake,
+    contact_route,
+    free_slots,
+    reschedule_intake,
+    upcoming_intakes,
 )
 from intake.errors import (
-    AlreadyBooked, ConsentMissing, IntakeNotChangeable, IntakeNotFound, SlotTaken,
-    SlotUnavailable, ValidationError,
+    AlreadyBooked,
+    ConsentMissing,
+    IntakeNotChangeable,
+    IntakeNotFound,
+    SlotTaken,
+    SlotUnavailable,
+    ValidationError,
 )
 from intake.models import Intake, OutboxMessage
 from intake.privacy import withdraw_consent

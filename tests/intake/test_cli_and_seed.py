@@ -41,8 +41,8 @@ def tnw(tmp_path):
 def test_cli_end_to_end(tnw):
     result = tnw("coordinators", "list", ok=False)
     assert result.exit_code != 0 and "tnw db upgrade" in result.output
-    assert "revision 0002" in tnw("db", "upgrade").output
-    assert "revision 0002" in tnw("db", "upgrade").output  # twice is fine
+    assert "revision 0003" in tnw("db", "upgrade").output
+    assert "revision 0003" in tnw("db", "upgrade").output  # twice is fine
     out = tnw("coordinators", "add", "--name", "Test Persoon", "--mutualiteit", "partena",
               "--province", "Antwerpen", "--province", "limburg", "--telegram-chat-id", "555",
               "--phone", "0470/12.34.56").output
@@ -61,7 +61,7 @@ def test_cli_end_to_end(tnw):
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT active FROM coordinators WHERE id = 1")).scalar() in (0, False)
     engine.dispose()
-    assert "Revision: 0002" in tnw("db", "status").output
+    assert "Revision: 0003" in tnw("db", "status").output
     assert "intakes anonymised: 0" in tnw("db", "purge", "--keep-days", "30").output
     assert "blocked: 0" in tnw("outbox", "status").output
     dry = tnw("db", "purge", "--dry-run", "--conversations-days", "7").output

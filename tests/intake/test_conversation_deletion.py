@@ -1,8 +1,8 @@
 """Erasing a conversation from Rasa's SQL tracker store (the `events` table Rasa creates)."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 import pytest
+import sqlalchemy as sa
 
 from intake import ValidationError
 from intake.conversations import delete_conversation, tracker_store_engine_url

@@ -1,24 +1,33 @@
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from intake.booking import book_intake, free_slots
 from intake.coordinators import (
-    add_schedule, coordinator_intakes, deactivate_coordinator, generate_slots,
-    get_intake_for_coordinator, is_coordinator, list_coordinators, mark_intake,
+    add_schedule,
+    coordinator_intakes,
+    deactivate_coordinator,
+    generate_slots,
+    get_intake_for_coordinator,
+    is_coordinator,
+    list_coordinators,
+    mark_intake,
     set_telegram_chat_id,
 )
 from intake.errors import (
-    CoordinatorNotFound, IntakeNotChangeable, IntakeNotFound, ValidationError,
+    CoordinatorNotFound,
+    IntakeNotChangeable,
+    IntakeNotFound,
+    ValidationError,
 )
 from intake.gaps import record_unanswered_question, unanswered_questions
 from intake.models import Coordinator, Slot
 from intake.timeutil import BRUSSELS
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def _slot_starts(session, coordinator_id):

@@ -1,7 +1,7 @@
 """Rules the database itself enforces, checked by writing rows directly (bypassing the code)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from intake import db as intake_db
 from intake.models import Intake, Slot
 
-NOW = datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
 def _raw_intake(slot_id, status="booked", **extra):

@@ -41,6 +41,7 @@ def test_visibility_per_ziekenfonds(session, make_coordinator, make_slot, consen
 def test_link_window_is_limited(session, make_coordinator, make_slot, consenting, booking, now):
     cm = make_coordinator(session, mutualiteit="CM", chat_id=101)
     sender = consenting(session, "telegram-late")
-    record_unanswered_question(session, "Ik heb MS, wat nu?", sender_id=sender, now=now - LINK_WINDOW - timedelta(minutes=1))
+    record_unanswered_question(session, "Ik heb MS, wat nu?", sender_id=sender,
+                               now=now - LINK_WINDOW - timedelta(minutes=1))
     book_intake(session, sender_id=sender, slot_id=make_slot(session, cm, now + timedelta(days=2)).id, **booking())
     assert coordinator_gaps(session, 101, now=now) == []  # too old to be linked, and personal

@@ -28,7 +28,7 @@ def _diff(url):
 
 def test_models_and_migrations_agree(any_url):
     assert _diff(any_url) == []
-    assert intake_db.current_revision(any_url) == "0002"
+    assert intake_db.current_revision(any_url) == "0003"
 
 
 def test_diff_is_detected(sqlite_url):

@@ -9,8 +9,15 @@ from intake.booking import book_intake, cancel_intake, reschedule_intake
 from intake.coordinators import set_telegram_chat_id
 from intake.db import session_factory
 from intake.outbox import (
-    CLAIM_LEASE, blocked_coordinators, claim_messages, mark_blocked, mark_failed, mark_sent,
-    outbox_stats, pending_messages, release_claims,
+    CLAIM_LEASE,
+    blocked_coordinators,
+    claim_messages,
+    mark_blocked,
+    mark_failed,
+    mark_sent,
+    outbox_stats,
+    pending_messages,
+    release_claims,
 )
 
 
@@ -48,7 +55,8 @@ def test_claimed_rows_are_not_handed_out_twice(session, make_coordinator, make_s
 def test_messages_of_one_intake_go_out_in_order(session, make_coordinator, make_slot, consenting, booking, now):
     c = make_coordinator(session, chat_id=11)
     view = _booked(session, c, make_slot, consenting, booking, now, "telegram-order")
-    moved = reschedule_intake(session, "telegram-order", view.id, make_slot(session, c, now + timedelta(days=3)).id, now=now)
+    moved = reschedule_intake(session, "telegram-order", view.id, make_slot(session, c, now + timedelta(days=3)).id,
+                              now=now)
     cancel_intake(session, "telegram-order", moved.id, now=now)
     batch = claim_messages(session, now=now)
     assert [m.kind for m in batch] == ["new", "rescheduled", "cancelled"]

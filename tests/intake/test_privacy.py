@@ -11,7 +11,11 @@ from intake.errors import ValidationError
 from intake.models import Consent, Intake, OutboxMessage
 from intake.outbox import mark_sent
 from intake.privacy import (
-    CONSENT_VERSION, delete_personal_data, export_personal_data, give_consent, has_consent,
+    CONSENT_VERSION,
+    delete_personal_data,
+    export_personal_data,
+    give_consent,
+    has_consent,
     summary_nl,
 )
 

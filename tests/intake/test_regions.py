@@ -4,7 +4,11 @@ import pytest
 
 from intake.mutualiteiten import MUTUALITEITEN, normalize_mutualiteit
 from intake.regions import (
-    FLEMISH_PROVINCES, PROVINCES, expand_area, normalize_postcode, normalize_province,
+    FLEMISH_PROVINCES,
+    PROVINCES,
+    expand_area,
+    normalize_postcode,
+    normalize_province,
     province_for_postcode,
 )
 

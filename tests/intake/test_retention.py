@@ -87,7 +87,8 @@ def test_purge_removes_exactly_what_expired(Session, tmp_path, make_coordinator,
     assert not (logs / "old/rasa.log.1").exists() and (logs / "actions.log").exists()
     with Session() as session:
         assert session.scalars(sa.select(UnansweredQuestion.text)).all() == ["Nieuwere vraag over BTOM"]
-        assert session.scalar(sa.select(sa.func.count()).select_from(Intake).where(Intake.anonymised_at.is_not(None))) == 0
+        assert session.scalar(
+            sa.select(sa.func.count()).select_from(Intake).where(Intake.anonymised_at.is_not(None))) == 0
 
     # A year after the first intake: that one is anonymised, the later one is not.
     a_year = purge(Session, tracker_store_url=tracker, logs_dir=logs, policy=POLICY, now=now + timedelta(days=367))
@@ -141,3 +142,22 @@ def test_scheduled_job_runs_purge_and_erasures(sqlite_url, tmp_path, now):
     assert tracker_rows(tracker) == []  # one expired, one erased on request
     with factory() as session:
         assert session.get(PendingErasure, row.id) is None
+
+
+def test_a_big_log_is_rotated_and_the_server_goes_on_writing_at_its_start(tmp_path, now):
+    from intake.retention import rotate_log_files
+
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    big, small = logs / "rasa.log", logs / "actions.log"
+    writer = open(big, "ab")  # how the servers hold their log
+    writer.write(b"x" * 2048)
+    writer.flush()
+    small.write_bytes(b"y" * 10)
+    rotated = rotate_log_files(logs, now=now, max_bytes=1024)
+    assert rotated == [f"rasa.log.{now:%Y%m%d-%H%M%S}"]
+    assert (logs / rotated[0]).read_bytes() == b"x" * 2048 and big.stat().st_size == 0
+    writer.write(b"new line\n")
+    writer.close()
+    assert big.read_bytes() == b"new line\n"  # appended at the new end, no hole of zeros
+    assert small.read_bytes() == b"y" * 10

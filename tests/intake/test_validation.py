@@ -4,8 +4,15 @@ import pytest
 
 from intake.errors import ValidationError
 from intake.validation import (
-    NAME_MAX, clean_name, clean_text, format_phone, normalize_email, normalize_phone,
-    normalize_role, scrub_personal_data, validate_sender_id,
+    NAME_MAX,
+    clean_name,
+    clean_text,
+    format_phone,
+    normalize_email,
+    normalize_phone,
+    normalize_role,
+    scrub_personal_data,
+    validate_sender_id,
 )
 
 

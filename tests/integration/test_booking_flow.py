@@ -7,14 +7,13 @@ import json
 import uuid
 
 import httpx
-
-from rasa_addons.shared_secret import WEBHOOK_HEADER
 import pytest
 
 from intake import upcoming_intakes
 from intake.conversations import delete_conversation
 from intake.db import session_factory, upgrade
 from intake.seed import seed_demo_data
+from rasa_addons.shared_secret import WEBHOOK_HEADER
 from tnw import engine
 from tnw.config import PROJECT_DIR, load_settings
 from tnw.processes import free_port

@@ -12,9 +12,9 @@ import pytest
 
 from actions.formatting import one_message
 from actions.knowledge import documents
+from rasa_addons.shared_secret import ACTION_HEADER, WEBHOOK_HEADER
 from tnw import engine
 from tnw.config import PROJECT_DIR, load_settings
-from rasa_addons.shared_secret import ACTION_HEADER, WEBHOOK_HEADER
 from tnw.processes import RestartPolicy, free_port
 from tnw.stack import backend
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from kb_testdocs import write_doc
+
 from knowledge_base.chunking import chunk_documents, dense_units, sentences
 from knowledge_base.documents import SECTION_KEYS, load_documents
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-
 from kb_testdocs import doc_text, write_doc
+
 from knowledge_base.documents import (
     MAX_SECTION_CHARS,
     SECTION_KEYS,
@@ -53,7 +53,8 @@ def test_bad_audience_names_file_and_field(tmp_path, audience, expected):
         ("id: vop\ntitle: VOP\naliases: []\naudience: both\nsources: []\nlast_verified: 2026-01-01\n", "sources"),
         ("id: Vop-X\ntitle: VOP\naliases: []\naudience: both\nsources: [x]\nlast_verified: 2026-01-01\n", "id"),
         ("id: btom\ntitle: VOP\naliases: []\naudience: both\nsources: [x]\nlast_verified: 2026-01-01\n", "id"),
-        ("id: vop\ntitle: VOP\nalias: []\naliases: []\naudience: both\nsources: [x]\nlast_verified: 2026-01-01\n", "alias"),
+        ("id: vop\ntitle: VOP\nalias: []\naliases: []\naudience: both\nsources: [x]\nlast_verified: 2026-01-01\n",
+         "alias"),
     ],
 )
 def test_bad_front_matter_names_file_and_field(tmp_path, front_matter, field):

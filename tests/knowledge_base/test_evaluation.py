@@ -77,7 +77,8 @@ def test_intent_and_out_of_scope_metrics_with_fake_parse():
     # ask_measure P=3/5 R=1 -> .75; greet 1; ask_eligibility, out_of_scope, nlu_fallback 0
     assert intent["macro_f1"] == pytest.approx(1.75 / 5)
     assert [(m["id"], m["expected"], m["got"]) for m in intent["misses"]] == [
-        ("c", "ask_eligibility", "ask_measure"), ("f", "out_of_scope", "nlu_fallback"), ("g", "out_of_scope", "ask_measure")
+        ("c", "ask_eligibility", "ask_measure"), ("f", "out_of_scope", "nlu_fallback"),
+        ("g", "out_of_scope", "ask_measure"),
     ]
     # nlu_fallback counts as out of scope for the recall
     assert report["out_of_scope"] == {"recall": pytest.approx(0.5), "n": 2}

@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from kb_testdocs import FakeEmbedder, write_doc
+
 from knowledge_base.index import SearchConfig, compute_fingerprint
 from knowledge_base.search import KnowledgeBase
 

@@ -1,8 +1,6 @@
 """Answer items: parsing and validation, and how they rank against the overview sections."""
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 from kb_testdocs import write_doc
 
@@ -61,7 +59,8 @@ def test_items_are_loaded_with_their_document(tmp_path):
 
 
 @pytest.mark.parametrize("change, message", [
-    (("answer: Ja, als je zelfstandige", "answer: Als je zelfstandige"), "item 'demo-zelfstandige': a yes/no answer starts with its verdict"),
+    (("answer: Ja, als je zelfstandige", "answer: Als je zelfstandige"),
+     "item 'demo-zelfstandige': a yes/no answer starts with its verdict"),
     (("related: [demo-termijn]", "related: [demo-bestaat-niet]"), "related to unknown item 'demo-bestaat-niet'"),
     (("id: demo-termijn", "id: demo-zelfstandige"), "item 'demo-zelfstandige' is also in"),
     (("kind: fact", "kind: weetje"), "item 'demo-termijn': 'kind' must be one of"),

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from kb_testdocs import write_doc
+
 from knowledge_base.search import Hit, KnowledgeBase
 
 

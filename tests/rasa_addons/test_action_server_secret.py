@@ -47,3 +47,44 @@ def test_requests_with_the_token_are_served(action_server):
     assert TOKEN not in server.log_path.read_text()
     with open(f"/proc/{server.process.pid}/cmdline", "rb") as cmdline:  # what `ps` shows
         assert TOKEN.encode() not in cmdline.read()
+
+
+FAILING_ACTIONS = '''
+from rasa_sdk import Action
+
+
+class ActionThatBreaks(Action):
+    def name(self):
+        return "action_that_breaks"
+
+    def run(self, dispatcher, tracker, domain):
+        raise KeyError("boom")
+'''
+
+
+def test_a_failing_action_is_answered_kindly_and_logs_no_user_text(tmp_path):
+    from rasa_addons.action_server import ACTION_FAILED
+
+    (tmp_path / "failing_actions.py").write_text(FAILING_ACTIONS)
+    port = free_port()
+    log_path = tmp_path / "actions.log"
+    server = ManagedProcess(
+        name="action server",
+        command=[sys.executable, "-m", "rasa_addons.action_server", "--actions", "failing_actions", "--port", str(port)],
+        log_path=log_path, port=port,
+        is_ready=lambda: httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200,
+        env={"SANIC_HOST": "127.0.0.1", "TNW_ACTION_TOKEN": TOKEN, "PYTHONPATH": f"{PROJECT_DIR}:{tmp_path}"},
+        cwd=tmp_path,
+    )
+    secret_text = "ik heet Griet Vandamme en heb kanker"
+    tracker = {"sender_id": "telegram-x", "slots": {}, "latest_message": {"text": secret_text, "intent": {}, "entities": []},
+               "events": [{"event": "user", "text": secret_text}], "paused": False, "followup_action": None,
+               "active_loop": {}, "latest_action_name": "action_listen"}
+    call = {"next_action": "action_that_breaks", "sender_id": "telegram-x", "tracker": tracker, "domain": {}}
+    with ProcessGroup([server], startup_timeout=60):
+        reply = httpx.post(f"http://127.0.0.1:{port}/webhook", json=call, headers={ACTION_HEADER: TOKEN}, timeout=10)
+    assert reply.status_code == 200
+    assert reply.json() == {"events": [], "responses": [{"text": ACTION_FAILED}]}
+    log = log_path.read_text()
+    assert "action_that_breaks" in log and "KeyError" in log
+    assert "Griet" not in log and "kanker" not in log

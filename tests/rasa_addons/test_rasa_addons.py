@@ -7,10 +7,9 @@ import subprocess
 import uuid
 from pathlib import Path
 
+import engine_checks
 import pytest
 import sqlalchemy as sa
-
-import engine_checks
 
 PROJECT = Path(__file__).resolve().parents[2]
 ENGINE_PYTHON = PROJECT / ".venv" / "engine" / "bin" / "python"

@@ -103,7 +103,8 @@ def test_the_team_set_is_large_and_mixed():
 
 def test_question_sets_are_read_by_intent(tmp_path):
     path = tmp_path / "set.yaml"
-    path.write_text("questions:\n- {id: q1, text: help, intent: crisis}\n- {id: q2, text: 'vop?', intent: ask_measure}\n")
+    path.write_text("questions:\n- {id: q1, text: help, intent: crisis}\n"
+                    "- {id: q2, text: 'vop?', intent: ask_measure}\n")
     assert [case.crisis for case in load_cases(path)] == [True, False]
     (tmp_path / "bad.yaml").write_text("messages:\n- {text: x}\n")
     with pytest.raises(ValueError, match="bad.yaml: message 1"):

@@ -15,7 +15,7 @@ import itertools
 import json
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -241,7 +241,7 @@ class FakeBotApi:
             if not self._updates and timeout > 0:
                 try:
                     await asyncio.wait_for(self._new_update.wait_for(lambda: bool(self._updates)), timeout)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
             batch = self._updates[:limit]
         self.delivered_update_ids.update(u["update_id"] for u in batch)
@@ -472,7 +472,7 @@ class FakeBotApi:
             self._call_event.clear()
             try:
                 await asyncio.wait_for(self._call_event.wait(), min(remaining, 0.5))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def wait_for_texts(self, chat_id: int, count: int, timeout: float = 30.0) -> list[str]:

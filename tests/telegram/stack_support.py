@@ -19,7 +19,6 @@ from tnw.config import PROJECT_DIR, load_settings
 from tnw.processes import free_port
 from tnw.stack import backend
 
-
 COMMITTED_INPUTS = ("config.yml", "nlu", "requirements/engine.lock", "endpoints.yml", "credentials.yml")
 
 

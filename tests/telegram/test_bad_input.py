@@ -183,7 +183,8 @@ async def test_forwarded_and_reply_messages_are_read_as_text(frontend, fake_api,
         "type": "hidden_user", "sender_user_name": "Iemand", "date": int(time.time())})
     await fake_api.wait_for_texts(CHAT, 1, timeout=5)
     earlier = fake_api.bot_messages(CHAT)[-1]
-    await fake_api.send_content(CHAT, text="en voor een zelfstandige?", reply_to_message=fake_api._message_json(earlier))
+    await fake_api.send_content(CHAT, text="en voor een zelfstandige?",
+                                reply_to_message=fake_api._message_json(earlier))
     assert await fake_api.wait_for_texts(CHAT, 2, timeout=5) == [
         "Je zei: wat is de VOP?", "Je zei: en voor een zelfstandige?"]
 

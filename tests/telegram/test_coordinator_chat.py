@@ -38,10 +38,11 @@ def book(sessions, name="Jan Testmans", sender="telegram-test") -> int:
     return view.id
 
 
-async def test_outbox_messages_reach_the_coordinator_even_after_telegram_was_down(tg_settings, fake_api, rasa, sessions):
+async def test_outbox_messages_reach_the_coordinator_even_after_telegram_was_down(
+        tg_settings, fake_api, rasa, sessions):
     intake_id = book(sessions)
     fake_api.fail("sendMessage", 500, times=100)  # Telegram down (retries included)
-    async with running_frontend(tg_settings, rasa.client(), options=fast_options(outbox_interval=0.2)) as app:
+    async with running_frontend(tg_settings, rasa.client(), options=fast_options(outbox_interval=0.2)):
         def failing():
             with sessions() as session:
                 return outbox_stats(session)["failing"] == 1

@@ -197,6 +197,7 @@ async def test_logs_hold_no_chat_ids_or_texts(frontend, fake_api, rasa, caplog):
     rasa.down = True
     await fake_api.send_text(424242, "mijn geheime vraag")
     await fake_api.wait_for_texts(424242, 2, timeout=15)
-    logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith(("telegram", "httpx", "httpcore")))
+    logged = "\n".join(r.getMessage() for r in caplog.records
+                       if not r.name.startswith(("telegram", "httpx", "httpcore")))
     assert "424242" not in logged and "geheime" not in logged
     assert "telegram-" in logged  # the pseudonymous id is what identifies the chat

@@ -9,8 +9,15 @@ from bot.rasa_client import BotMessage, Button
 from bot.telegram_app import api_urls
 from bot.telegram_flow import ChatBusy, ChatGate
 from bot.telegram_render import (
-    MAX_CALLBACK_DATA, MAX_MESSAGE_LENGTH, CallbackStore, build_keyboard, button_title, chosen_text,
-    render_message, split_text, tg_len,
+    MAX_CALLBACK_DATA,
+    MAX_MESSAGE_LENGTH,
+    CallbackStore,
+    build_keyboard,
+    button_title,
+    chosen_text,
+    render_message,
+    split_text,
+    tg_len,
 )
 
 

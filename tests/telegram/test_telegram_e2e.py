@@ -44,7 +44,7 @@ def rasa_client(settings) -> RasaClient:
 
 async def ask(api, chat: int, text: str, replies_before: int, timeout: float = 60) -> list[str]:
     await api.send_text(chat, text)
-    texts = await api.wait_for_texts(chat, replies_before + 1, timeout)
+    await api.wait_for_texts(chat, replies_before + 1, timeout)
     await asyncio.sleep(0.3)  # a reply may come in several messages
     return api.sent_texts(chat)[replies_before:]
 
@@ -189,14 +189,40 @@ async def test_a_crisis_inside_the_intake_form_stops_the_form(e2e_settings, fake
     async with running_frontend(e2e_settings, rasa_client(e2e_settings)):
         await ask(fake_api, chat, "ik wil een afspraak maken met een coördinator", 0)
         message = next(m for m in reversed(fake_api.bot_messages(chat)) if m.reply_markup)
-        consent = next(b for row in message.reply_markup["inline_keyboard"] for b in row if b["text"] == "Ja, dat is goed")
+        consent = next(b for row in message.reply_markup["inline_keyboard"] for b in row
+                       if b["text"] == "Ja, dat is goed")
         before = len(fake_api.sent_texts(chat))
         await fake_api.press_button(chat, message.message_id, consent["callback_data"])
         await fake_api.wait_for(lambda: any("Hoe mag de coördinator je noemen?" in t
                                             for t in fake_api.sent_texts(chat)[before:]), 60, "the name question")
-        crisis = await ask(fake_api, chat, "eigenlijk zie ik het allemaal niet meer zitten", len(fake_api.sent_texts(chat)))
+        crisis = await ask(fake_api, chat, "eigenlijk zie ik het allemaal niet meer zitten",
+                           len(fake_api.sent_texts(chat)))
         assert "1813" in "\n".join(crisis) and "coördinator je noemen" not in "\n".join(crisis)
         # The form is put aside: the next message is read as itself, not stored as a name.
         after = await ask(fake_api, chat, "wat is jobcoaching?", len(fake_api.sent_texts(chat)))
     assert "jobcoach" in "\n".join(after).lower()
     assert not any("noemen?" in text for text in after)
+
+
+async def test_a_greeting_before_a_request_gets_the_answer(e2e_settings, fake_api):
+    chat = 5101
+    async with running_frontend(e2e_settings, rasa_client(e2e_settings)):
+        replies = "\n".join(await ask(fake_api, chat, "Goeiemorgen! Wie betaalt een aangepaste bureaustoel voor mijn werk?", 0))
+    assert "BTOM" in replies or "tewerkstellingsondersteunende" in replies  # the answer, not only a hello
+
+
+async def test_a_french_question_is_answered_in_french(e2e_settings, fake_api):
+    chat = 5102
+    async with running_frontend(e2e_settings, rasa_client(e2e_settings)):
+        replies = "\n".join(await ask(fake_api, chat,
+                                      "Bonjour, est-ce que je peux recommencer à travailler à mi-temps pendant ma maladie ?", 0))
+    assert "progressieve werkhervatting" in replies and "médecin-conseil" in replies  # the summary, in French
+    assert "néerlandais" in replies  # and that the assistant itself works in Dutch
+
+
+async def test_booking_for_a_partner_explains_that_the_person_concerned_books(e2e_settings, fake_api):
+    chat = 5103
+    async with running_frontend(e2e_settings, rasa_client(e2e_settings)):
+        replies = "\n".join(await ask(fake_api, chat, "ik wil een afspraak met een coördinator maken voor mijn vrouw", 0))
+    assert "naaste" in replies and "zelf" in replies
+    assert "Ga je akkoord" not in replies  # no consent question, no form

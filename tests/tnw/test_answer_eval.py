@@ -96,7 +96,8 @@ class _Handler(BaseHTTPRequestHandler):
                            "metadata": r["metadata"]} for r in replies)
             events.append({"event": "action", "name": "action_listen"})
         # Like Rasa's collecting output channel: the metadata never reaches the REST reply.
-        return self._json(200, [{"recipient_id": sender, "text": r["text"], **({"buttons": r["buttons"]} if r["buttons"] else {})}
+        return self._json(200, [{"recipient_id": sender, "text": r["text"],
+                                 **({"buttons": r["buttons"]} if r["buttons"] else {})}
                                 for r in replies])
 
     def do_GET(self):
@@ -145,7 +146,8 @@ def test_a_run_against_a_fake_rasa(fake_rasa):
     # every question in its own conversation, its context first
     senders = [r["sender"] for r in records]
     assert len(set(senders)) == 5
-    assert [text for sender, text in server.messages if sender == senders[1]] == ["ik wil een coach", "en voor bedienden?"]
+    assert [text for sender, text in server.messages if sender == senders[1]] == [
+        "ik wil een coach", "en voor bedienden?"]
 
     q1, q2, q3, q4, q5 = records
     assert q1["kind"] == "answer" and q1["measure"] == "vop" and q1["section"] == "amount"
@@ -235,7 +237,8 @@ def test_the_eval_command_with_answers_json_out_and_compare(fake_rasa, tmp_path,
         SCRIPT["en voor bedienden?"] = [bot("Ook voor bedienden: 40%.", reply_kind="answer", measure="vop")]
         SCRIPT["hoeveel is de vop?"] = [bot(VOP_ANSWER, reply_kind="answer", measure="btom")]
         out_b = tmp_path / "b"
-        result = CliRunner().invoke(eval_cli.eval_command, [str(path), "--answers", "--no-intents", "--out", str(out_b)])
+        result = CliRunner().invoke(eval_cli.eval_command,
+                                    [str(path), "--answers", "--no-intents", "--out", str(out_b)])
         assert result.exit_code == 0, result.output
         assert "Answers (asked through Rasa and the action server)" in result.stdout
         assert "ask_financial_impact" in result.stdout  # the per-intent table

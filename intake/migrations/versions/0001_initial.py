@@ -4,14 +4,13 @@ Written with autogenerate from intake.models, then tidied by hand; tests/intake 
 models and migrations still agree.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
