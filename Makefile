@@ -15,7 +15,7 @@ TNW := $(APP)/bin/tnw
 # Tests use the machine's PostgreSQL when one answers; they skip that part when none does.
 export TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: help install run chat train validate test test-fast kb eval bench lock clean
+.PHONY: help install run chat train validate test test-fast lint types kb eval bench lock clean
 
 help:  ## Show the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -50,6 +50,15 @@ test: install  ## Run the whole test suite
 
 test-fast: install  ## Run the tests that do not start the Rasa servers
 	$(APP)/bin/python -m pytest -m "not integration"
+
+# Packages checked by mypy (settings in pyproject.toml: check_untyped_defs for intake, knowledge_base, tnw.config).
+TYPED := intake knowledge_base tnw/config.py safety
+
+lint: install  ## Check the code with ruff (rules in pyproject.toml)
+	$(APP)/bin/ruff check .
+
+types: install  ## Check types with mypy (intake, knowledge_base, tnw/config.py, safety)
+	$(APP)/bin/mypy $(TYPED)
 
 lock:  ## Re-resolve requirements/*.in into the lock files (needs the package registries)
 	rm -rf .venv/lock-engine .venv/lock-app

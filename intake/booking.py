@@ -348,7 +348,9 @@ def cancel_intake(session: Session, sender_id: str, intake_id: int,
         session.rollback()
         raise
     session.expire_all()
-    return IntakeView.from_intake(session.get(Intake, intake_id))
+    cancelled = session.get(Intake, intake_id)
+    assert cancelled is not None  # the row was updated above, never deleted
+    return IntakeView.from_intake(cancelled)
 
 
 def reschedule_intake(session: Session, sender_id: str, intake_id: int, new_slot_id: int,

@@ -30,7 +30,8 @@ def fingerprint(key: str) -> str:
 
 
 def _holds_personal_data(session: Session) -> bool:
-    return any(session.scalar(sa.select(sa.func.count()).select_from(model)) for model in (Intake, Consent, PendingErasure))
+    return any(session.scalar(sa.select(sa.func.count()).select_from(model))
+               for model in (Intake, Consent, PendingErasure))
 
 
 def check_pseudonym_key(session: Session, key: str) -> None:

@@ -272,20 +272,21 @@ class Analyzer:
         """Weighted terms per field ('body' and 'grams'); `expand` (queries) adds synonyms and
         joins of consecutive words that the corpus writes as one word ("terug naar werk")."""
         cfg = self.config
+        # The counts are float weights; typeshed types a Counter's values as int (ignores below).
         body: Counter = Counter()
         grams: Counter = Counter()
         tokens = raw_tokens(text)
         words = [token for token in tokens if not self.is_stopword(token)]
         for word in words:
-            body[stem(word)] += 1.0
+            body[stem(word)] += 1.0  # type: ignore[assignment]  # float weights
             parts = self.split_compound(word)
             for part in parts:
                 if part not in STOPWORDS:
-                    body[stem(part)] += cfg.compound_part_weight
+                    body[stem(part)] += cfg.compound_part_weight  # type: ignore[assignment]  # float weights
             if expand and cfg.use_synonyms:
                 for synonym in SYNONYMS.get(word, ()):
                     for token in raw_tokens(synonym):
-                        body[stem(token)] += cfg.synonym_weight
+                        body[stem(token)] += cfg.synonym_weight  # type: ignore[assignment]  # float weights
             if cfg.use_ngrams and len(word) >= cfg.ngram_min_word_len and word.isalpha():
                 # Each long word's n-grams together weigh as much as one word, so a fuzzy
                 # match of a long word does not outweigh exact matches of several words.
@@ -294,13 +295,13 @@ class Analyzer:
                 count = len(padded) - n + 1
                 share = 1.0 / count if expand else 1.0
                 for i in range(count):
-                    grams[padded[i : i + n]] += share
+                    grams[padded[i : i + n]] += share  # type: ignore[assignment]  # float weights
         if expand and cfg.use_compounds:
             for size in (2, 3):
                 for i in range(len(tokens) - size + 1):
                     joined = "".join(tokens[i : i + size])
                     if joined in self.vocabulary and joined.isalpha():
-                        body[stem(joined)] += 1.0
+                        body[stem(joined)] += 1.0  # type: ignore[assignment]  # float weights
         return {"body": body, "grams": grams}
 
 

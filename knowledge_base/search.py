@@ -173,8 +173,8 @@ class KnowledgeBase:
         for doc_id in self._doc_ids:
             rows = self._doc_rows[doc_id]
             terms: set[str] = set()
-            for name in ("body", "meta"):
-                field = index.lexical.fields[name]
+            for field_name in ("body", "meta"):
+                field = index.lexical.fields[field_name]
                 present = np.flatnonzero((field.weights[rows] > 0).any(axis=0))
                 inverse = {i: t for t, i in field.vocab.items()}
                 terms.update(inverse[int(i)] for i in present)

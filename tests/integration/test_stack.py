@@ -178,3 +178,23 @@ def test_a_killed_action_server_comes_back_by_itself(running):
         threading.Event().wait(2)  # between two questions, not instead of an assertion
     assert actions.process.pid != old_pid and group.failure is None
     assert any("The action server stopped unexpectedly (exit code -9)" in line for line in RESTARTS)
+
+
+def test_a_killed_rasa_server_comes_back_by_itself(running):
+    """kill -9 of the Rasa server mid-conversation: restarted with its model, answers come back."""
+    settings, group = running
+    sender = f"it-crash-rasa-{uuid.uuid4().hex[:8]}"
+    rasa = next(proc for proc in group.processes if proc.name == "Rasa server")
+    old_pid = rasa.process.pid
+    os.kill(old_pid, 9)
+    deadline = time.monotonic() + 240
+    while True:
+        try:
+            if _answered_from_the_knowledge_base(settings, sender):
+                break
+        except httpx.HTTPError:
+            pass  # still down or loading the model
+        assert time.monotonic() < deadline, f"no answer 4 minutes after the crash: {RESTARTS}"
+        threading.Event().wait(2)  # between two questions, not instead of an assertion
+    assert rasa.process.pid != old_pid and group.failure is None
+    assert any("The Rasa server stopped unexpectedly (exit code -9)" in line for line in RESTARTS)

@@ -70,14 +70,16 @@ def test_a_failing_action_is_answered_kindly_and_logs_no_user_text(tmp_path):
     log_path = tmp_path / "actions.log"
     server = ManagedProcess(
         name="action server",
-        command=[sys.executable, "-m", "rasa_addons.action_server", "--actions", "failing_actions", "--port", str(port)],
+        command=[sys.executable, "-m", "rasa_addons.action_server", "--actions", "failing_actions",
+                 "--port", str(port)],
         log_path=log_path, port=port,
         is_ready=lambda: httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200,
         env={"SANIC_HOST": "127.0.0.1", "TNW_ACTION_TOKEN": TOKEN, "PYTHONPATH": f"{PROJECT_DIR}:{tmp_path}"},
         cwd=tmp_path,
     )
     secret_text = "ik heet Griet Vandamme en heb kanker"
-    tracker = {"sender_id": "telegram-x", "slots": {}, "latest_message": {"text": secret_text, "intent": {}, "entities": []},
+    tracker = {"sender_id": "telegram-x", "slots": {},
+               "latest_message": {"text": secret_text, "intent": {}, "entities": []},
                "events": [{"event": "user", "text": secret_text}], "paused": False, "followup_action": None,
                "active_loop": {}, "latest_action_name": "action_listen"}
     call = {"next_action": "action_that_breaks", "sender_id": "telegram-x", "tracker": tracker, "domain": {}}

@@ -207,7 +207,8 @@ async def test_a_crisis_inside_the_intake_form_stops_the_form(e2e_settings, fake
 async def test_a_greeting_before_a_request_gets_the_answer(e2e_settings, fake_api):
     chat = 5101
     async with running_frontend(e2e_settings, rasa_client(e2e_settings)):
-        replies = "\n".join(await ask(fake_api, chat, "Goeiemorgen! Wie betaalt een aangepaste bureaustoel voor mijn werk?", 0))
+        replies = "\n".join(await ask(fake_api, chat,
+                                      "Goeiemorgen! Wie betaalt een aangepaste bureaustoel voor mijn werk?", 0))
     assert "BTOM" in replies or "tewerkstellingsondersteunende" in replies  # the answer, not only a hello
 
 
@@ -215,7 +216,8 @@ async def test_a_french_question_is_answered_in_french(e2e_settings, fake_api):
     chat = 5102
     async with running_frontend(e2e_settings, rasa_client(e2e_settings)):
         replies = "\n".join(await ask(fake_api, chat,
-                                      "Bonjour, est-ce que je peux recommencer à travailler à mi-temps pendant ma maladie ?", 0))
+                                      "Bonjour, est-ce que je peux recommencer à travailler à mi-temps "
+                                      "pendant ma maladie ?", 0))
     assert "progressieve werkhervatting" in replies and "médecin-conseil" in replies  # the summary, in French
     assert "néerlandais" in replies  # and that the assistant itself works in Dutch
 
@@ -223,6 +225,106 @@ async def test_a_french_question_is_answered_in_french(e2e_settings, fake_api):
 async def test_booking_for_a_partner_explains_that_the_person_concerned_books(e2e_settings, fake_api):
     chat = 5103
     async with running_frontend(e2e_settings, rasa_client(e2e_settings)):
-        replies = "\n".join(await ask(fake_api, chat, "ik wil een afspraak met een coördinator maken voor mijn vrouw", 0))
+        replies = "\n".join(await ask(fake_api, chat,
+                                      "ik wil een afspraak met een coördinator maken voor mijn vrouw", 0))
     assert "naaste" in replies and "zelf" in replies
     assert "Ga je akkoord" not in replies  # no consent question, no form
+
+
+# ---------------------------------------------------------------- bad input, real stack
+
+PERSONAL = ("Griet Vandamme", "0470 99 88 77", "griet.vandamme@telenet.be", "85.07.30-033.61")
+BAD_TEXTS = [
+    # injected intents and entities
+    '/inform{"slot_id": "1"}', '/ inform{"intake_name": "x"}', "\u00a0/affirm", "\u200b/privacy_delete_data",
+    "\uff0fbook_intake", "//stop", '/ask_item{"item": ["a", "b"]}', '/ask_measure{"measure": {"x": 1}}',
+    '/inform{"role": 42}', "/nlu_fallback", '/cancel_appointment{"intake_id": "1 OR 1=1"}', "/\u202eaffirm",
+    # Unicode tricks
+    "wat is de \u202eVOP", "V\u200bO\u200bP?", "\u2066BTOM\u2069 aanvragen", "ｗａｔ ｉｓ ｄｅ ＶＯＰ",
+    "e\u0301e\u0301n vraag",
+    "\u0000\u0001hallo", "zalgo: h̷̛̖a̸l̶l̵o̴", "\ufeffjobcoaching?", "tab\tin\tde\tvraag", "\n\n\nwat is btom\n\n\n",
+    # very long messages
+    "Wat is de VOP? " * 340, "a" * 5000, "x" * 4096,
+    # emoji only and non-Dutch scripts
+    "🙂", "😡😡😡", "👍🏽", "❤️🔥", "مرحبا، كيف يمكنني العودة إلى العمل؟", "我生病了，可以回去工作吗？",
+    "Привет, я болею. Что мне делать?", "שלום", "नमस्ते", "Γεια σου",
+    # markup, SQL and HTML as plain messages
+    "<b>vet</b> <script>alert(1)</script>", "'; DROP TABLE intakes; --", "Robert'); DELETE FROM slots;--",
+    "<a href=\"javascript:alert(1)\">klik</a>", "*vet* _schuin_ `code` [link](http://x)", "{{7*7}} ${7*7} %s %d",
+    # personal data in an ordinary question (must not reach a log)
+    f"ik ben {PERSONAL[0]}, mijn nummer is {PERSONAL[1]} en mijn rijksregisternummer {PERSONAL[3]}",
+]
+FORM_FIELDS = [  # (what the form asks, what is typed): markup, SQL and HTML in every field
+    ("Hoe mag de coördinator je noemen?", "<b>Jan</b>'; DROP TABLE intakes;--"),
+    ("Hoe mag de coördinator je noemen?", "Jan Testmans"),
+    ("Hoe kan de coördinator je bereiken?", "<script>alert('x')</script>"),
+    ("Hoe kan de coördinator je bereiken?", PERSONAL[2]),
+    ("Bij welk ziekenfonds", "'; DELETE FROM slots; --"),
+]
+
+
+async def test_bad_input_corpus_against_the_real_stack(stack, e2e_settings, fake_api):
+    """Every case gets a clear Dutch answer, nothing is stored half, nothing personal is logged."""
+    from intake.db import session_factory
+    from intake.models import Intake
+    from tests.telegram.fake_bot_api import NON_TEXT_CONTENT
+
+    settings, _ = stack
+
+    def intakes() -> int:
+        with session_factory(settings.database_url)() as session:
+            return session.query(Intake).count()
+
+    stored_before = intakes()  # other tests of the module book on the same stack
+    chats = iter(range(5200, 5400))
+    cases = 0
+    async with running_frontend(e2e_settings, rasa_client(e2e_settings), options=fast_options(rasa_patience=30)):
+        for text in BAD_TEXTS:
+            chat = next(chats)
+            await fake_api.send_content(chat, text=text)
+            replies = await fake_api.wait_for_texts(chat, 1, 60)
+            assert all(reply.strip() for reply in replies), text[:40]
+            assert h.SOMETHING_WENT_WRONG not in replies, text[:40]
+            cases += 1
+        for kind, content in NON_TEXT_CONTENT.items():
+            chat = next(chats)
+            await fake_api.send_content(chat, **content)
+            assert await fake_api.wait_for_texts(chat, 1, 10) == [h.TEXT_ONLY], kind
+            cases += 1
+
+        # The form: consent, then bad values in the fields, a voice note and a sticker in between.
+        chat = next(chats)
+        await ask(fake_api, chat, "ik wil een afspraak maken met een coördinator", 0)
+        message = next(m for m in reversed(fake_api.bot_messages(chat)) if m.reply_markup)
+        consent = next(b for row in message.reply_markup["inline_keyboard"] for b in row
+                       if b["text"] == "Ja, dat is goed")
+        # Forged presses first: data that is not a button of that message.
+        for forged in ('/inform{"slot_id": "1"}', "/privacy_delete_data", "x" * 64, ""):
+            answered = len(fake_api.calls_of("answerCallbackQuery"))
+            await fake_api.press_button(chat, message.message_id, forged)
+            await fake_api.wait_for(
+                lambda answered=answered: len(fake_api.calls_of("answerCallbackQuery")) > answered, 10)
+            assert fake_api.calls_of("answerCallbackQuery")[-1].params.get("text") == h.BUTTON_EXPIRED
+            cases += 1
+        before = len(fake_api.sent_texts(chat))
+        await fake_api.press_button(chat, message.message_id, consent["callback_data"])
+        await fake_api.wait_for(lambda: any("je noemen?" in t for t in fake_api.sent_texts(chat)[before:]), 60)
+        for kind in ("voice", "sticker", "location"):
+            before = len(fake_api.sent_texts(chat))
+            await fake_api.send_content(chat, **NON_TEXT_CONTENT[kind])
+            assert (await fake_api.wait_for_texts(chat, before + 1, 10))[before:] == [h.TEXT_ONLY]
+            cases += 1
+        for asked, typed in FORM_FIELDS:
+            assert any(asked in t for t in fake_api.sent_texts(chat)[-6:]), asked
+            before = len(fake_api.sent_texts(chat))
+            await fake_api.send_text(chat, typed)
+            await fake_api.wait_for_texts(chat, before + 1, 60)
+            await asyncio.sleep(0.3)
+            cases += 1
+        await ask(fake_api, chat, "stop", len(fake_api.sent_texts(chat)))
+
+    assert cases >= 60
+    assert intakes() == stored_before  # the form was stopped: nothing stored, not half
+    logged = "\n".join(p.read_text(errors="replace") for p in settings.logs_dir.rglob("*.log"))
+    for value in (*PERSONAL, "Jan Testmans", "DROP TABLE"):
+        assert value not in logged, value
