@@ -292,7 +292,7 @@ def test_three_questions_through_the_real_stack(real_stack):
                for r in records for m in r["messages"])
     report = aggregate(records)
     assert report["complete"] == 1.0 and report["clarify_rate"] == 0.0
-    assert report["measure_accuracy"] == 0.5  # r3 is not answered from its measure
+    assert report["measure_accuracy"] == 1.0  # r3 too: the English summary of its measure
 
 
 def test_the_knowledge_actions_report_each_kind_of_reply(settings):
