@@ -236,9 +236,11 @@ def clarify_buttons(question: Question, candidates: list[str], *, prefix: str = 
             for doc_id in candidates]
 
 
-def respond(dispatcher: CollectingDispatcher, question: Question) -> list[dict[str, Any]]:
-    """Carry out the decision for a question and return the slot events."""
-    ranking = rank_question(question)
+def respond(dispatcher: CollectingDispatcher, question: Question,
+            ranking: Ranking | None = None) -> list[dict[str, Any]]:
+    """Carry out the decision for a question and return the slot events (`ranking`: when the
+    caller already ranked the question, so it is not searched twice)."""
+    ranking = ranking if ranking is not None else rank_question(question)
     hits = [] if question.entity_measure else knowledge_base().hits(ranking, k=8)
     decision = decide(question, hits)
 
@@ -299,26 +301,23 @@ class ActionRememberRole(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         role = known_role(tracker)
+        pending = tracker.get_slot("pending_question")
+        if pending and role is not None:
+            question = Question(
+                intent="ask_measure", text=pending, entity_measure=None, slot_measure=None,
+                role=role, misses=int(tracker.get_slot("kb_misses") or 0), role_asked=True,
+            )
+            return [SlotSet("role", role), *respond(dispatcher, question)]
+        # Read as "inform" but a question in its own words: answered in context ("en voor een
+        # zelfstandige?", "ik ben bij de CM, bij wie moet ik zijn?"), the role noted when given;
+        # asking who is asking would only be in the way.
+        question = dataclasses.replace(read_question(tracker), intent="nlu_fallback")
         if role is None:
-            question = read_question(tracker)
-            if has_content_words(question.text) and not tracker.get_slot("pending_question"):
-                # Read as "inform" but naming no role ("en voor een zelfstandige?", "ik ben bij
-                # de CM"): a question in its own words, answered in context; asking who is
-                # asking would only be in the way.
-                return respond(dispatcher, dataclasses.replace(question, intent="nlu_fallback"))
+            if has_content_words(question.text) and not pending:
+                return respond(dispatcher, question)
             dispatcher.utter_message(text=ASK_ROLE, buttons=ROLE_BUTTONS, reply_kind="ask_role")
             return []
-        events: list[dict[str, Any]] = [SlotSet("role", role)]
-        pending = tracker.get_slot("pending_question")
-        if not pending:
-            question = read_question(tracker)
-            if _QUESTION.search(question.text):
-                # "kan ik als zelfstandige ook ...?": the role is noted and the question answered.
-                return events + respond(dispatcher, dataclasses.replace(question, intent="nlu_fallback", role=role))
-            dispatcher.utter_message(text=f"{ROLE_NOTED[role]} Wat wil je weten?", reply_kind="role_noted")
-            return events
-        question = Question(
-            intent="ask_measure", text=pending, entity_measure=None, slot_measure=None,
-            role=role, misses=int(tracker.get_slot("kb_misses") or 0), role_asked=True,
-        )
-        return events + respond(dispatcher, question)
+        if _QUESTION.search(question.text):
+            return [SlotSet("role", role), *respond(dispatcher, dataclasses.replace(question, role=role))]
+        dispatcher.utter_message(text=f"{ROLE_NOTED[role]} Wat wil je weten?", reply_kind="role_noted")
+        return [SlotSet("role", role)]

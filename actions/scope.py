@@ -101,6 +101,6 @@ class ActionOutOfScope(Action):
             question = dataclasses.replace(read_question(tracker), intent="nlu_fallback")
             ranking = rank_question(question)
             if knowledge_base().top_confidence(ranking) >= KNOWLEDGE_OVERRIDE:
-                return respond(dispatcher, question)  # clearly one of ours: answer it
+                return respond(dispatcher, question, ranking)  # clearly one of ours: answer it
         dispatcher.utter_message(text=f"{SCOPE_INTRO} {referral_for(text)}\n{SCOPE_OFFER}", reply_kind="out_of_scope")
         return []

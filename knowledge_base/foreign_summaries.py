@@ -35,6 +35,8 @@ from pathlib import Path
 
 import yaml
 
+from knowledge_base.items import check_fields, verified_date
+
 __all__ = [
     "DEFAULT_FOREIGN_DIR", "GENERAL", "LANGUAGES", "REQUIRED_MEASURES", "ForeignEntry", "ForeignLanguage",
     "ForeignSummaryError", "facts_source_keys", "keyword_pattern", "load_foreign", "match_measure", "normalise",
@@ -157,31 +159,11 @@ def _strings(where: str, field: str, value: object, *, allow_empty: bool) -> tup
     return tuple(" ".join(v.split()) for v in value)
 
 
-def _date(where: str, value: object) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ForeignSummaryError(f"{where}: 'last_verified' must be a date (YYYY-MM-DD), got {value!r}") from None
-
-
 def parse_entry(raw: object, *, file_name: str, number: int,
                 document_ids: set[str] | frozenset[str] | None = None,
                 source_keys: set[str] | frozenset[str] | None = None) -> ForeignEntry:
-    where = f"{file_name}: entry {number}"
-    if not isinstance(raw, dict):
-        raise ForeignSummaryError(f"{where}: must be a mapping of fields")
-    if isinstance(raw.get("id"), str):
-        where = f"{file_name}: entry '{raw['id']}'"
-    missing = [field for field in _FIELDS if field not in raw]
-    if missing:
-        raise ForeignSummaryError(f"{where}: field '{missing[0]}' is missing")
-    unknown = sorted(str(key) for key in raw if key not in _FIELDS)
-    if unknown:
-        raise ForeignSummaryError(f"{where}: field '{unknown[0]}' is unknown (allowed: {', '.join(_FIELDS)})")
+    where = check_fields(raw, f"{file_name}: entry {number}", _FIELDS, ForeignSummaryError, kind="entry")
+    assert isinstance(raw, dict)  # checked above
     entry_id = raw["id"]
     if not isinstance(entry_id, str) or not _ID_RE.match(entry_id):
         raise ForeignSummaryError(
@@ -210,7 +192,7 @@ def parse_entry(raw: object, *, file_name: str, number: int,
         contact=_text(where, "contact", raw["contact"], MAX_CONTACT_CHARS),
         keywords=keywords,
         sources=sources,
-        last_verified=_date(where, raw["last_verified"]),
+        last_verified=verified_date(where, raw["last_verified"], ForeignSummaryError),
         patterns=tuple(patterns),
     )
 

@@ -87,7 +87,8 @@ def _strings(where: str, field: str, value: object, *, low: int, high: int | Non
     return values
 
 
-def _date(where: str, value: object) -> datetime.date:
+def verified_date(where: str, value: object, error: type[ValueError] = ItemError) -> datetime.date:
+    """The `last_verified` field as a date (YAML may already have parsed it)."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -95,21 +96,28 @@ def _date(where: str, value: object) -> datetime.date:
     try:
         return datetime.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ItemError(f"{where}: 'last_verified' must be a date (YYYY-MM-DD), got {value!r}") from None
+        raise error(f"{where}: 'last_verified' must be a date (YYYY-MM-DD), got {value!r}") from None
+
+
+def check_fields(raw: object, where: str, fields: tuple[str, ...], error: type[ValueError] = ItemError,
+                 *, kind: str = "item") -> str:
+    """Check that `raw` is a mapping with exactly `fields`; returns `where` named by its id."""
+    if not isinstance(raw, dict):
+        raise error(f"{where}: must be a mapping of fields")
+    if isinstance(raw.get("id"), str):
+        where = f"{where.rsplit(': ', 1)[0]}: {kind} '{raw['id']}'"
+    missing = [field for field in fields if field not in raw]
+    if missing:
+        raise error(f"{where}: field '{missing[0]}' is missing")
+    unknown = sorted(str(key) for key in raw if key not in fields)
+    if unknown:
+        raise error(f"{where}: field '{unknown[0]}' is unknown (allowed: {', '.join(fields)})")
+    return where
 
 
 def parse_item(raw: object, *, file_name: str, doc_id: str, number: int) -> Item:
-    where = f"{file_name}: item {number}"
-    if not isinstance(raw, dict):
-        raise ItemError(f"{where}: must be a mapping of fields")
-    if isinstance(raw.get("id"), str):
-        where = f"{file_name}: item '{raw['id']}'"
-    missing = [field for field in _FIELDS if field not in raw]
-    if missing:
-        raise ItemError(f"{where}: field '{missing[0]}' is missing")
-    unknown = sorted(str(key) for key in raw if key not in _FIELDS)
-    if unknown:
-        raise ItemError(f"{where}: field '{unknown[0]}' is unknown (allowed: {', '.join(_FIELDS)})")
+    where = check_fields(raw, f"{file_name}: item {number}", _FIELDS)
+    assert isinstance(raw, dict)  # checked above
     item_id = raw["id"]
     if not isinstance(item_id, str) or not _ID_RE.match(item_id) or len(item_id) > MAX_ID_CHARS:
         raise ItemError(f"{where}: 'id' must be lowercase letters, digits and '-', at most {MAX_ID_CHARS} characters")
@@ -137,7 +145,7 @@ def parse_item(raw: object, *, file_name: str, doc_id: str, number: int) -> Item
         kind=raw["kind"],
         audience=raw["audience"],
         sources=_strings(where, "sources", raw["sources"], low=1),
-        last_verified=_date(where, raw["last_verified"]),
+        last_verified=verified_date(where, raw["last_verified"]),
         related=related,
     )
 
