@@ -36,8 +36,7 @@ def _asks_erasure(tracker: DialogueStateTracker) -> bool:
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             return False
-        if (isinstance(event, BotUttered) and (event.data or {}).get("custom", {})
-                and ERASURE_KEY in (event.data.get("custom") or {})):
+        if isinstance(event, BotUttered) and ERASURE_KEY in ((event.data or {}).get("custom") or {}):
             return True
     return False
 
