@@ -81,7 +81,7 @@ TOO_LONG = "Dat bericht is te lang voor mij. Kan je je vraag korter stellen, in 
 NO_ANSWER = "Daar heb ik even geen antwoord op. Probeer het gerust anders te vragen."
 PLEASE_WAIT = "Even geduld, het duurt wat langer dan normaal. Ik probeer het verder."
 UNAVAILABLE = (
-    "Sorry, de assistent is even niet bereikbaar. Probeer het over een paar minuten opnieuw. "
+    "Sorry, ik ben even niet bereikbaar. Probeer het over een paar minuten opnieuw. "
     "Dringend? Bel je ziekenfonds en vraag naar de terug-naar-werk-coördinator."
 )
 TOO_SLOW = (
