@@ -78,6 +78,12 @@ class Settings:
     telegram_api_base_url: str | None
     telegram_webhook_url: str | None
     telegram_webhook_secret: str | None
+    # Scale-out (README "Production profile"): "embedded" or "production", how many Rasa
+    # servers, Rasa's lock store (Redis) and when the tracker store compacts a conversation.
+    profile: str = "embedded"
+    rasa_servers: int = 1
+    lock_store_url: str | None = None
+    compact_after_events: int = 60
 
     # Derived locations: one place decides where files live.
     @property
@@ -95,6 +101,11 @@ class Settings:
     @property
     def rasa_url(self) -> str:
         return f"http://{self.rasa_host}:{self.rasa_port}"
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        """Every Rasa server, on consecutive ports from TNW_RASA_PORT; a sender sticks to one."""
+        return [f"http://{self.rasa_host}:{self.rasa_port + index}" for index in range(self.rasa_servers)]
 
     @property
     def action_server_url(self) -> str:
@@ -135,7 +146,20 @@ def load_settings(env_file: Path | None = None) -> Settings:
         telegram_api_base_url=_env("TELEGRAM_API_BASE_URL"),
         telegram_webhook_url=_env("TELEGRAM_WEBHOOK_URL"),
         telegram_webhook_secret=_env("TELEGRAM_WEBHOOK_SECRET"),
+        profile=_profile(_env("TNW_PROFILE", "embedded")),
+        rasa_servers=max(1, _int_env("TNW_RASA_SERVERS", 1)),
+        lock_store_url=_env("LOCK_STORE_URL"),
+        compact_after_events=max(0, _int_env("TNW_COMPACT_AFTER_EVENTS", 60)),
     )
+
+
+PROFILES = ("embedded", "production")
+
+
+def _profile(value: str) -> str:
+    if value not in PROFILES:
+        raise ValueError(f"TNW_PROFILE must be one of {', '.join(PROFILES)}, got {value!r}")
+    return value
 
 
 # The secrets that guard the servers, by the variable that sets each.
