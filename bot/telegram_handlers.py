@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -158,47 +157,49 @@ async def _keep_typing(bot, chat_id: int, done: asyncio.Event) -> None:
             pass
 
 
-async def ask_rasa(fe: FrontEnd, bot, chat_id: int, text: str) -> list[BotMessage] | None:
-    """Rasa's replies, retrying while Rasa is unreachable; None after an apology was sent.
+class _CrisisAnswered(Exception):
+    """The front end gave the crisis lines itself while Rasa was away; stop waiting for it."""
 
-    The user hears "even geduld" once, and an apology when Rasa stays away longer than
-    `rasa_patience`. A timeout is not retried: Rasa may still be handling the message, and
-    sending it again would answer it twice.
+
+async def ask_rasa(fe: FrontEnd, bot, chat_id: int, text: str) -> list[BotMessage] | None:
+    """Rasa's replies; None after an apology (or the crisis lines) was sent instead.
+
+    The client waits for Rasa while it is unreachable (bot/rasa_client.py, `rasa_patience`);
+    before its first wait the user hears "even geduld" once. A timeout is not retried: Rasa may
+    still be handling the message, and sending it again would answer it twice.
     """
     sender = fe.sender(chat_id)
-    deadline = time.monotonic() + fe.rasa_patience
-    delay = fe.retry_delay
-    told = False
-    while True:
-        try:
-            return await fe.rasa.send(sender, text)
-        except RasaUnavailable as exc:
-            crisis = assess(text)
-            if crisis.is_crisis:
-                # Crisis first: the lines to call do not wait for Rasa to come back.
-                log.warning("Rasa unavailable for %s; crisis reply sent by the front end", sender)
-                await bot.send_message(chat_id, crisis_reply(crisis))
-                return None
-            if isinstance(exc, ActionsUnavailable):
-                # Rasa has handled the message without its actions: sending it again would
-                # answer it twice once they are back. The supervisor is restarting them.
-                log.warning("Action server unavailable for %s", sender)
-                await bot.send_message(chat_id, UNAVAILABLE)
-                return None
-            if isinstance(exc.__cause__, httpx.TimeoutException):
-                log.warning("Rasa timed out for %s", sender)
-                await bot.send_message(chat_id, TOO_SLOW)
-                return None
-            if time.monotonic() + delay > deadline:
-                log.error("Rasa unavailable for %s, giving up: %s", sender, exc)
-                await bot.send_message(chat_id, UNAVAILABLE)
-                return None
-            log.warning("Rasa unavailable for %s (%s), retrying in %.0f s", sender, exc, delay)
-            if not told:
-                told = True
-                await bot.send_message(chat_id, PLEASE_WAIT)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 10.0)
+    crisis = assess(text)
+
+    async def before_waiting() -> None:
+        if crisis.is_crisis:
+            # Crisis first: the lines to call do not wait for Rasa to come back.
+            log.warning("Rasa unavailable for %s; crisis reply sent by the front end", sender)
+            await bot.send_message(chat_id, crisis_reply(crisis))
+            raise _CrisisAnswered
+        await bot.send_message(chat_id, PLEASE_WAIT)
+
+    try:
+        return await fe.rasa.send(sender, text, on_wait=before_waiting, patience=fe.rasa_patience,
+                                  backoff=fe.retry_delay)
+    except _CrisisAnswered:
+        return None
+    except RasaUnavailable as exc:
+        if crisis.is_crisis:
+            log.warning("Rasa unavailable for %s; crisis reply sent by the front end", sender)
+            await bot.send_message(chat_id, crisis_reply(crisis))
+        elif isinstance(exc, ActionsUnavailable):
+            # Rasa has handled the message without its actions: sending it again would
+            # answer it twice once they are back. The supervisor is restarting them.
+            log.warning("Action server unavailable for %s", sender)
+            await bot.send_message(chat_id, UNAVAILABLE)
+        elif isinstance(exc.__cause__, httpx.TimeoutException):
+            log.warning("Rasa timed out for %s", sender)
+            await bot.send_message(chat_id, TOO_SLOW)
+        else:
+            log.error("Rasa unavailable for %s, giving up: %s", sender, exc)
+            await bot.send_message(chat_id, UNAVAILABLE)
+        return None
 
 
 async def deliver(fe: FrontEnd, bot, chat_id: int, messages: list[BotMessage]) -> None:

@@ -10,6 +10,9 @@ stored: the number of stored events of the conversation and the id of the newest
 with one indexed query) must equal what this store wrote, and nothing may have been added to
 the tracker without being saved. Anything else — a failed turn, another Rasa server, the front
 end deleting a conversation on the user's request — drops the entry and reloads from SQL.
+
+A session longer than `compact_after_events` events is carried over into a fresh one after the
+turn that passed the limit (rasa_addons/compaction.py), so the work per message stays flat.
 """
 from __future__ import annotations
 
@@ -26,7 +29,11 @@ from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from rasa_addons.compaction import checkpoint, compacted_tracker, needs_compaction
+
 DEFAULT_CACHE_SIZE = 200
+# 0 turns compaction off; endpoints.yml sets it from TNW_COMPACT_AFTER_EVENTS.
+DEFAULT_COMPACT_AFTER_EVENTS = 0
 # The instruction a bot message carries when the user asked to erase their data (actions/privacy.py).
 ERASURE_KEY = "tnw_delete_conversation"
 
@@ -49,11 +56,14 @@ class _Entry:
 
 
 class CachedSQLTrackerStore(SQLTrackerStore):
-    """SQLTrackerStore plus an LRU of the trackers it saved (`cache_size` conversations)."""
+    """SQLTrackerStore plus an LRU of the trackers it saved (`cache_size` conversations), and
+    bounded sessions (`compact_after_events`, 0 = off)."""
 
-    def __init__(self, *args: Any, cache_size: int = DEFAULT_CACHE_SIZE, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cache_size: int = DEFAULT_CACHE_SIZE,
+                 compact_after_events: int | str = DEFAULT_COMPACT_AFTER_EVENTS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cache_size = max(0, int(cache_size))
+        self.compact_after_events = max(0, int(compact_after_events or 0))
         self._cache: OrderedDict[str, _Entry] = OrderedDict()
 
     def _stamp(self, session: Any, sender_id: str) -> tuple[int, int | None]:
@@ -82,8 +92,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         """
         await self.stream_events(tracker)
         sender_id = tracker.sender_id
+        erasure = _asks_erasure(tracker)
+        compaction = [] if erasure or not needs_compaction(tracker, self.compact_after_events) else checkpoint(tracker)
         with self.session_scope() as session:
-            for event in self._unsaved_events(session, tracker):
+            for event in itertools.chain(self._unsaved_events(session, tracker), compaction):
                 data = event.as_dict()
                 session.add(
                     self.SQLEvent(
@@ -98,11 +110,11 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             session.flush()
             stamp = self._stamp(session, sender_id)
             session.commit()
-        if _asks_erasure(tracker):
+        if erasure:
             # The conversation is being erased: keep no copy of it in memory either.
             self._cache.pop(sender_id, None)
             return
-        self._remember(tracker, stamp)
+        self._remember(compacted_tracker(tracker, compaction) if compaction else tracker, stamp)
 
     def _unsaved_events(self, session: Any, tracker: DialogueStateTracker) -> Iterable[Event]:
         """The events of `tracker` not yet in the database.

@@ -14,6 +14,7 @@ import tarfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from tnw.config import Settings
 from tnw.processes import child_environment, tail
@@ -46,9 +47,31 @@ def engine_env(settings: Settings) -> dict[str, str]:
         # Rasa sends it to the action server (endpoints.yml), which refuses calls without it.
         "TNW_ACTION_TOKEN": settings.action_token,
         "TNW_TRACKER_STORE_URL": settings.tracker_store_url,
+        "TNW_COMPACT_AFTER_EVENTS": str(settings.compact_after_events),
+        **lock_store_env(settings.lock_store_url),
         # Rasa imports our tracker store (endpoints.yml) and serve module from rasa_addons/.
         "PYTHONPATH": str(settings.project_dir),
     }
+
+
+def lock_store_env(url: str | None) -> dict[str, str]:
+    """LOCK_STORE_URL (redis://[:password@]host[:port][/db]) as the parts endpoints.production.yml reads."""
+    if not url:
+        return {}
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+        raise ValueError(f"LOCK_STORE_URL must look like redis://host:6379/0, got {url!r}")
+    return {
+        "TNW_LOCK_STORE_HOST": parts.hostname,
+        "TNW_LOCK_STORE_PORT": str(parts.port or 6379),
+        "TNW_LOCK_STORE_DB": parts.path.strip("/") or "0",
+        "TNW_LOCK_STORE_PASSWORD": parts.password or "",
+    }
+
+
+def endpoints_file(settings: Settings) -> str:
+    """The production profile adds Redis as Rasa's lock store (endpoints.production.yml)."""
+    return "endpoints.production.yml" if settings.profile == "production" else "endpoints.yml"
 
 
 def _training_files(project_dir: Path) -> Iterable[Path]:
@@ -166,17 +189,17 @@ def validate(settings: Settings) -> tuple[bool, Path]:
     return code == 0, log_path
 
 
-def server_command(settings: Settings, model: Path) -> list[str]:
+def server_command(settings: Settings, model: Path, port: int | None = None) -> list[str]:
     # `rasa run` through rasa_addons.serve: Rasa's own command line, with its per-response
     # JSON-schema re-check made once per schema (see that module).
     engine_python = rasa_executable(settings).with_name("python")
     return [
         str(engine_python), "-m", "rasa_addons.serve", "run",
         "--model", str(model),
-        "--endpoints", "endpoints.yml",
+        "--endpoints", endpoints_file(settings),
         "--credentials", "credentials.yml",
         "--interface", settings.rasa_host,
-        "--port", str(settings.rasa_port),
+        "--port", str(settings.rasa_port if port is None else port),
         "--enable-api",
         # No --auth-token here: `ps` shows a command line to every user. rasa_addons.serve adds
         # it from TNW_RASA_AUTH_TOKEN (tnw.stack passes it), so the HTTP API still needs it.

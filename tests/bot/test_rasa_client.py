@@ -120,3 +120,80 @@ async def test_a_reply_with_text_does_not_ask_the_action_server():
     async with RasaClient("http://rasa.test", transport=httpx.MockTransport(handler),
                           actions_health_url="http://actions.test/health") as client:
         assert await client.send("s", "hoi") == [BotMessage("Hallo")]
+
+
+def test_each_sender_has_one_server_first_and_the_same_stand_ins():
+    from bot.rasa_client import server_order
+
+    orders = {sender: server_order(sender, 3) for sender in (f"telegram-{n}" for n in range(300))}
+    assert all(sorted(order) == [0, 1, 2] for order in orders.values())
+    assert orders == {sender: server_order(sender, 3) for sender in orders}  # stable
+    firsts = [order[0] for order in orders.values()]
+    assert min(firsts.count(server) for server in range(3)) > 60  # spread over the servers
+    assert server_order("x", 1) == [0]
+
+
+async def test_a_message_fails_over_to_the_next_server_and_sticks_to_its_own_otherwise():
+    from bot.rasa_client import server_order
+
+    hosts = []
+
+    def handler(request):
+        hosts.append(request.url.host)
+        if request.url.host == "rasa-a.test":
+            raise httpx.ConnectError("refused")
+        return httpx.Response(200, json=[{"text": f"van {request.url.host}"}])
+
+    urls = ["http://rasa-a.test", "http://rasa-b.test"]
+    sender = next(s for s in (f"s{n}" for n in range(50)) if server_order(s, 2)[0] == 0)
+    async with RasaClient(urls, transport=httpx.MockTransport(handler), backoff=0) as client:
+        assert await client.send(sender, "hoi") == [BotMessage("van rasa-b.test")]
+        assert hosts == ["rasa-a.test", "rasa-b.test"]  # no wait: the stand-in answers at once
+        other = next(s for s in (f"t{n}" for n in range(50)) if server_order(s, 2)[0] == 1)
+        hosts.clear()
+        assert await client.send(other, "hoi") == [BotMessage("van rasa-b.test")]
+        assert hosts == ["rasa-b.test"]
+
+
+async def test_the_wait_hook_runs_once_and_can_end_the_wait():
+    attempts, waits = [], []
+
+    def handler(request):
+        attempts.append(1)
+        if len(attempts) < 4:
+            raise httpx.ConnectError("refused")
+        return httpx.Response(200, json=[{"text": "terug"}])
+
+    async def on_wait():
+        waits.append(1)
+
+    async with client_for(handler) as client:
+        assert await client.send("s", "hoi", on_wait=on_wait) == [BotMessage("terug")]
+    assert len(attempts) == 4 and waits == [1]
+
+    class Enough(Exception):
+        pass
+
+    async def give_up():
+        raise Enough
+
+    def always_down(request):
+        raise httpx.ConnectError("refused")
+
+    async with client_for(always_down) as client:
+        with pytest.raises(Enough):
+            await client.send("s", "hoi", on_wait=give_up)
+
+
+async def test_patience_bounds_the_waiting():
+    attempts = []
+
+    def always_down(request):
+        attempts.append(1)
+        raise httpx.ConnectError("refused")
+
+    # Waits of 0.05, 0.1, 0.2 s...: the next one would pass 0.3 s of patience, so it gives up.
+    async with RasaClient("http://rasa.test", transport=httpx.MockTransport(always_down), backoff=0.05) as client:
+        with pytest.raises(RasaUnavailable):
+            await client.send("s", "hoi", patience=0.3)
+    assert 2 <= len(attempts) <= 4

@@ -21,7 +21,11 @@ def _store(data_dir: Path, **kwargs):
 
     from rasa_addons.tracker_store import CachedSQLTrackerStore
 
-    domain = Domain.from_dict({"intents": ["greet"], "slots": {"name": {"type": "text", "mappings": []}}})
+    domain = Domain.from_dict({
+        "intents": ["greet"],
+        "slots": {name: {"type": "text", "mappings": []} for name in ("name", "measure")},
+        "forms": {"intake_form": {"required_slots": ["name"]}},
+    })
     url = os.environ.get("ENGINE_CHECK_TRACKER_URL") or f"sqlite:///{data_dir / 'tracker.db'}"
     return CachedSQLTrackerStore(domain=domain, host=url, **kwargs)
 
@@ -121,6 +125,65 @@ def check_cache_is_bounded(data_dir: Path) -> None:
         _conversation(store, sender)
     assert list(store._cache) == ["e2", "e3"]
     assert asyncio.run(store.retrieve("e1")).get_slot("name") == "Jan Peeters"  # from SQL
+
+
+def _long_conversation(store, sender: str, turns: int):
+    """`turns` turns of a form conversation; the form starts at turn 2 and asks for `name`."""
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, SlotSet, UserUttered
+
+    async def run():
+        for turn in range(turns):
+            tracker = await store.get_or_create_tracker(sender)
+            tracker.update(UserUttered(f"vraag {turn}", {"name": "greet", "confidence": 1.0}))
+            tracker.update(SlotSet("measure", f"m{turn}"))
+            if turn == 2:
+                tracker.update(ActionExecuted("intake_form"))
+                tracker.update(ActiveLoop("intake_form"))
+                tracker.update(SlotSet("requested_slot", "name"))
+            tracker.update(BotUttered(f"antwoord {turn}"))
+            tracker.update(ActionExecuted("action_listen"))
+            await store.save(tracker)
+        return await store.retrieve(sender)
+
+    return asyncio.run(run())
+
+
+def check_a_long_conversation_is_compacted_and_keeps_its_state(data_dir: Path) -> None:
+    from rasa.shared.core.events import SessionStarted, UserUttered
+
+    from rasa_addons.compaction import COPY_MARK
+
+    store = _store(data_dir, compact_after_events=12)
+    tracker = _long_conversation(store, "h", turns=30)
+    assert len(tracker.events) <= 12 + 8, f"the session was not compacted: {len(tracker.events)} events"
+    assert isinstance(tracker.events[0], SessionStarted)
+    assert tracker.get_slot("measure") == "m29" and tracker.get_slot("requested_slot") == "name"
+    assert tracker.active_loop_name == "intake_form", "the running form was lost"
+    users = [e for e in tracker.events if isinstance(e, UserUttered)]
+    assert (users[0].metadata or {}).get(COPY_MARK), "the turn before the checkpoint was not carried over"
+    assert tracker.latest_message.text == "vraag 29"
+    reloaded = asyncio.run(_store(data_dir, compact_after_events=12).retrieve("h"))  # what another server reads
+    assert [e.as_dict() for e in reloaded.events] == [e.as_dict() for e in tracker.events]
+    assert reloaded.active_loop_name == "intake_form" and reloaded.get_slot("measure") == "m29"
+
+
+def check_compaction_off_keeps_every_event(data_dir: Path) -> None:
+    tracker = _long_conversation(_store(data_dir, compact_after_events=0), "i", turns=12)
+    assert len(tracker.events) == 1 + 12 * 4 + 3  # a new tracker starts with action_listen
+
+
+def check_erasure_reaches_compacted_history(data_dir: Path) -> None:
+    import sqlalchemy as sa
+
+    store = _store(data_dir, compact_after_events=12)
+    _long_conversation(store, "j", turns=20)
+    with store.engine.begin() as connection:  # what the front end does on request
+        rows = connection.execute(sa.text("SELECT COUNT(*) FROM events WHERE sender_id = 'j'")).scalar()
+        assert rows > 20 * 4
+        connection.execute(sa.text("DELETE FROM events WHERE sender_id = 'j'"))
+    assert asyncio.run(store.retrieve("j")) is None
+    fresh = asyncio.run(_store(data_dir, compact_after_events=12).get_or_create_tracker("j"))
+    assert fresh.get_slot("measure") is None and fresh.active_loop_name is None
 
 
 def check_schema_is_checked_once_and_responses_still_validated(data_dir: Path) -> None:

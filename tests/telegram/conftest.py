@@ -75,7 +75,7 @@ class ScriptedRasa:
             self.concurrent -= 1
 
     def client(self) -> RasaClient:
-        return RasaClient("http://rasa.invalid", timeout=10, retries=1, backoff=0.01,
+        return RasaClient("http://rasa.invalid", timeout=10, backoff=0.01,
                           transport=httpx.MockTransport(self.handle),
                           actions_health_url="http://actions.invalid/health")
 
