@@ -48,16 +48,16 @@ validate: install  ## Check the Rasa domain and training data (fails on warnings
 test: install  ## Run the whole test suite
 	$(APP)/bin/python -m pytest
 
-test-fast: install  ## Run the tests that do not start the Rasa servers
-	$(APP)/bin/python -m pytest -m "not integration"
+test-fast: install  ## Run the tests that start no Rasa server and load no embedding model (about 3 minutes)
+	$(APP)/bin/python -m pytest -m "not integration and not embedding"
 
-# Packages checked by mypy (settings in pyproject.toml: check_untyped_defs for intake, knowledge_base, tnw.config).
-TYPED := intake knowledge_base tnw/config.py safety
+# Packages checked by mypy (settings in pyproject.toml: check_untyped_defs for intake, knowledge_base, settings).
+TYPED := intake knowledge_base settings safety
 
 lint: install  ## Check the code with ruff (rules in pyproject.toml)
 	$(APP)/bin/ruff check .
 
-types: install  ## Check types with mypy (intake, knowledge_base, tnw/config.py, safety)
+types: install  ## Check types with mypy (intake, knowledge_base, settings, safety)
 	$(APP)/bin/mypy $(TYPED)
 
 lock:  ## Re-resolve requirements/*.in into the lock files (needs the package registries)

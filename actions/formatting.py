@@ -1,33 +1,24 @@
-"""How knowledge-base content is phrased in a chat message (Dutch, short)."""
+"""How knowledge-base content is phrased in a chat message (Dutch, short; the words are in actions/texts.py)."""
 from __future__ import annotations
 
 import datetime
 import json
 
+from actions import texts
 from knowledge_base.documents import Document, Section
 from knowledge_base.items import Item
 
-_MONTHS = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)
-
 # Under an answer: up to three "Meer hierover" items, then a person (at most four buttons).
 MAX_MORE_BUTTONS = 3
-BOOK_BUTTON = {"title": "Praat met een coördinator", "payload": "/book_intake"}
-BENEFIT_REFERRAL = (
-    "Wat dit voor jouw uitkering betekent, kan alleen je ziekenfonds uitrekenen. "
-    "Vraag het aan je adviserend arts of aan de terug-naar-werk-coördinator van je ziekenfonds."
-)
 
 
 def dutch_date(day: datetime.date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {texts.MONTHS[day.month - 1]} {day.year}"
 
 
 def source_line(document: Document) -> str:
     """Where the answer comes from and when it was last checked (the first, most direct source)."""
-    return f"Bron: {document.sources[0]} (laatst nagekeken op {dutch_date(document.last_verified)})."
+    return texts.SOURCE_LINE.format(source=document.sources[0], date=dutch_date(document.last_verified))
 
 
 def one_message(text: str) -> str:
@@ -51,13 +42,14 @@ def intent_payload(intent: str, **entities: str) -> str:
 
 def item_answer(document: Document, item: Item, *, extra: str = "") -> str:
     """An answer item: its question as the heading, the answer, and where it comes from."""
-    source = f"Bron: {item.sources[0]} (laatst nagekeken op {dutch_date(item.last_verified)})."
+    source = texts.SOURCE_LINE.format(source=item.sources[0], date=dutch_date(item.last_verified))
     return one_message("\n".join(
         part for part in (f"{document.title} – {item.question}", item.answer, extra, source) if part))
 
 
 def answer_buttons(more: list[Item]) -> list[dict[str, str]]:
     """"Meer hierover" buttons to related items, then "Praat met een coördinator"."""
-    buttons = [{"title": f"Meer: {item.question}", "payload": intent_payload("ask_item", item=item.id)}
+    buttons = [{"title": texts.MORE_BUTTON.format(question=item.question),
+                "payload": intent_payload("ask_item", item=item.id)}
                for item in more[:MAX_MORE_BUTTONS]]
-    return [*buttons, BOOK_BUTTON]
+    return [*buttons, texts.BOOK_BUTTON]

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from actions import current_settings
 from knowledge_base.documents import Document
 from knowledge_base.items import Item
 from knowledge_base.search import KnowledgeBase
-from tnw.config import load_settings
 
 
 @lru_cache(maxsize=1)
 def knowledge_base() -> KnowledgeBase:
     # Loads the persisted index (rebuilt only when documents, model or settings changed)
     # and the embedding model, once.
-    return KnowledgeBase.load(load_settings())
+    return KnowledgeBase.load(current_settings())
 
 
 def documents() -> dict[str, Document]:

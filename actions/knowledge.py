@@ -23,7 +23,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import formatting
+from actions import formatting, texts
 from actions.gaps import record_gap
 from actions.kb_client import documents, items_by_id, knowledge_base
 from actions.roles import known_role
@@ -58,21 +58,8 @@ FOLLOW_UP_MAX_CONTENT_WORDS = 2
 _QUESTION = re.compile(r"\?|^\s*(en\s+)?(wat|wie|hoe|waar|wanneer|waarom|welke?|hoeveel"
                        r"|kan|kun|kunnen|mag|moet|geldt|is|zijn|heb|krijg)\b", re.I)
 
-ASK_WHICH_MEASURE = "Ik weet niet zeker wat je bedoelt. Gaat het over een van deze?"
-SOMETHING_ELSE = "Bedoel je iets anders? Kies hieronder."
-ASK_ROLE = "Dan help ik je eerst op weg. Ben je zelf (langdurig) ziek, of ben je werkgever?"
-OFFER_COORDINATOR = (
-    "Sorry, daar vind ik geen goed antwoord op. Een terug-naar-werk-coördinator van je "
-    "ziekenfonds kan je persoonlijk verder helpen. Zal ik een gesprek voor je plannen?"
-)
-ROLE_BUTTONS = [
-    {"title": "Ik ben werknemer of zelfstandige", "payload": formatting.intent_payload("inform", role="participant")},
-    {"title": "Ik ben werkgever", "payload": formatting.intent_payload("inform", role="employer")},
-]
-ROLE_NOTED = {
-    "participant": "Oké, ik hou er rekening mee dat je het voor jezelf vraagt.",
-    "employer": "Oké, ik hou er rekening mee dat je werkgever bent.",
-}
+ROLE_BUTTONS = [{"title": title, "payload": formatting.intent_payload("inform", role=role)}
+                for role, title in texts.ROLE_BUTTONS.items()]
 
 
 @dataclass(frozen=True)
@@ -226,14 +213,17 @@ def read_question(tracker: Tracker) -> Question:
     )
 
 
-def clarify_buttons(question: Question, candidates: list[str], *, prefix: str = "") -> list[dict[str, str]]:
-    """One button per candidate measure, asking the same kind of question about it."""
+def clarify_buttons(question: Question, candidates: list[str], *, alternative: bool = False) -> list[dict[str, str]]:
+    """One button per candidate measure, asking the same kind of question about it
+    (`alternative`: under an answer, "Of bedoel je: …")."""
     intent = question.intent if question.intent in SECTION_FOR_INTENT else "ask_measure"
     if intent in ("nlu_fallback", "ask_coordinator", "ask_item"):
         intent = "ask_measure"
-    return [{"title": f"{prefix}{documents()[doc_id].title}",
-             "payload": formatting.intent_payload(intent, measure=doc_id)}
-            for doc_id in candidates]
+    titles = {doc_id: documents()[doc_id].title for doc_id in candidates}
+    if alternative:
+        titles = {doc_id: texts.OR_DO_YOU_MEAN.format(title=title) for doc_id, title in titles.items()}
+    return [{"title": title, "payload": formatting.intent_payload(intent, measure=doc_id)}
+            for doc_id, title in titles.items()]
 
 
 def respond(dispatcher: CollectingDispatcher, question: Question,
@@ -249,12 +239,12 @@ def respond(dispatcher: CollectingDispatcher, question: Question,
         section_key = choose_section(decision.measure, decision.section, question, ranking)
         # A money question also gets the referral: only the ziekenfonds computes a benefit.
         item = item_by_id(section_key.removeprefix(ITEM_PREFIX)) if section_key.startswith(ITEM_PREFIX) else None
-        extra = formatting.BENEFIT_REFERRAL if question.intent == "ask_financial_impact" else ""
+        extra = texts.BENEFIT_REFERRAL if question.intent == "ask_financial_impact" else ""
         text = (formatting.item_answer(document, item, extra=extra) if item is not None
                 else formatting.section_answer(document, document.section(section_key), extra=extra))
         if decision.candidates:  # not sure: the alternatives replace the "Meer hierover" buttons
-            text = f"{text}\n{SOMETHING_ELSE}"
-            buttons = [*clarify_buttons(question, decision.candidates, prefix="Of bedoel je: "), formatting.BOOK_BUTTON]
+            text = f"{text}\n{texts.SOMETHING_ELSE}"
+            buttons = [*clarify_buttons(question, decision.candidates, alternative=True), texts.BOOK_BUTTON]
         else:
             buttons = formatting.answer_buttons(more_about(document, section_key, ranking))
         dispatcher.utter_message(
@@ -266,15 +256,15 @@ def respond(dispatcher: CollectingDispatcher, question: Question,
                 SlotSet("kb_shown", section_key)]
 
     if decision.kind == "clarify" and decision.candidates:
-        dispatcher.utter_message(text=ASK_WHICH_MEASURE, buttons=clarify_buttons(question, decision.candidates),
+        dispatcher.utter_message(text=texts.ASK_WHICH_MEASURE, buttons=clarify_buttons(question, decision.candidates),
                                  reply_kind="clarify", candidates=list(decision.candidates))
         return [SlotSet("kb_misses", question.misses + 1), SlotSet("pending_question", None)]
 
     # A second miss (or nothing at all to offer): a person helps further; coordinators see the gap.
     record_gap(question.text, intent=question.intent, measure=question.slot_measure, sender_id=question.sender_id)
     dispatcher.utter_message(
-        text=OFFER_COORDINATOR,
-        buttons=[formatting.BOOK_BUTTON, {"title": "Nee, ik stel een andere vraag", "payload": "/deny"}],
+        text=texts.OFFER_COORDINATOR,
+        buttons=[texts.BOOK_BUTTON, texts.ANOTHER_QUESTION_BUTTON],
         reply_kind="offer_coordinator",
     )
     return [SlotSet("kb_misses", 0), SlotSet("pending_question", None)]
@@ -315,9 +305,10 @@ class ActionRememberRole(Action):
         if role is None:
             if has_content_words(question.text) and not pending:
                 return respond(dispatcher, question)
-            dispatcher.utter_message(text=ASK_ROLE, buttons=ROLE_BUTTONS, reply_kind="ask_role")
+            dispatcher.utter_message(text=texts.ASK_ROLE, buttons=ROLE_BUTTONS, reply_kind="ask_role")
             return []
         if _QUESTION.search(question.text):
             return [SlotSet("role", role), *respond(dispatcher, dataclasses.replace(question, role=role))]
-        dispatcher.utter_message(text=f"{ROLE_NOTED[role]} Wat wil je weten?", reply_kind="role_noted")
+        dispatcher.utter_message(text=f"{texts.ROLE_NOTED[role]} {texts.WHAT_DO_YOU_WANT_TO_KNOW}",
+                                 reply_kind="role_noted")
         return [SlotSet("role", role)]

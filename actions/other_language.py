@@ -26,6 +26,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import texts
 from knowledge_base.documents import DEFAULT_DOCUMENTS_DIR, document_paths, load_document
 from knowledge_base.foreign_summaries import (
     ForeignLanguage,
@@ -38,18 +39,6 @@ from knowledge_base.foreign_summaries import (
 REPLY_KIND = "other_language"
 SUMMARY_LANGUAGES = ("fr", "en")
 
-GERMAN_REPLY = (
-    "Entschuldigung, ich kann nur auf Niederländisch helfen. Wenden Sie sich an Ihre Krankenkasse "
-    "(ziekenfonds) und fragen Sie nach dem Rückkehr-zur-Arbeit-Koordinator, oder rufen Sie VDAB "
-    "kostenlos unter 0800 30 700 an."
-)
-DUTCH_REPHRASE = (
-    "Sorry, dat begreep ik niet goed. Wil je het nog eens in andere woorden zeggen? Je kan me "
-    "bijvoorbeeld iets vragen over de VOP, individueel maatwerk, BTOM, jobcoaching of de "
-    "terug-naar-werk-coördinator."
-)
-# Kept for code that imported the fixed replies from actions.scope.
-OTHER_LANGUAGE_REPLIES = {"de": GERMAN_REPLY}
 
 # -- language -----------------------------------------------------------------------------------
 # Words that say little about the language because Flemish chat uses them too ("sorry", "merci",
@@ -189,9 +178,9 @@ def reply_text(decision: Decision, library: Library) -> str:
     """The plain-text reply: the summary, who to contact, that the assistant works in Dutch and
     where to get help in that language."""
     if decision.kind == "rephrase":
-        return DUTCH_REPHRASE
+        return texts.DUTCH_REPHRASE
     if decision.kind == "fixed":
-        return GERMAN_REPLY
+        return texts.GERMAN_REPLY
     summaries = library.languages[decision.language]
     entry = summaries.entry(decision.measure)
     return f"{entry.summary}\n{entry.contact}\n{summaries.dutch_note} {summaries.help}"

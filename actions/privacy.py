@@ -17,8 +17,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.booking import CONFIRM_DELETE, StorageProblem, sender_of, with_session
-from actions.booking_helpers import STEP_SLOT, YES_NO_BUTTONS
+from actions import current_settings, texts
+from actions.booking_slots import CONFIRM_DELETE, STEP_SLOT
+from actions.booking_storage import StorageProblem, sender_of, with_session
 from intake import IntakeError, delete_personal_data, export_personal_data, summary_nl, upcoming_intakes
 from intake.conversations import delete_conversation
 from intake.retention import RetentionPolicy
@@ -26,19 +27,6 @@ from intake.retention import RetentionPolicy
 log = logging.getLogger(__name__)
 
 DELETE_CONVERSATION_KEY = "tnw_delete_conversation"
-
-DELETE_HINT = "Wil je alles laten wissen? Typ 'wis mijn gegevens'."
-DELETE_BUTTON = {"title": "Wis mijn gegevens", "payload": "/privacy_delete_data"}
-ASK_DELETE = "Wil je echt al je gegevens wissen? Ook ons gesprek wordt gewist. Dat kan ik niet ongedaan maken."
-ASK_DELETE_WITH_APPOINTMENT = (
-    "Wil je echt al je gegevens wissen? Je afspraak van {when} wordt dan geannuleerd, en ook ons "
-    "gesprek wordt gewist. Dat kan ik niet ongedaan maken."
-)
-DELETED = "Klaar. Ik heb je gegevens gewist."
-DELETED_WITH_CANCEL = "Klaar. Ik heb je gegevens gewist en je afspraak geannuleerd. De coördinator is verwittigd."
-CONVERSATION_GOES = "Ons gesprek wordt nu ook gewist. Je kan altijd opnieuw beginnen."
-DELETE_FAILED = "Sorry, het wissen is niet gelukt. Er is niets veranderd. Probeer het straks opnieuw."
-SHOW_FAILED = "Sorry, ik kan je gegevens nu niet opzoeken. Probeer het straks opnieuw."
 
 
 class ActionPrivacyShow(Action):
@@ -50,12 +38,12 @@ class ActionPrivacyShow(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         try:
             sender = sender_of(tracker)
-            days = RetentionPolicy.from_env().conversations_days
+            days = RetentionPolicy.from_settings(current_settings()).conversations_days
             summary = with_session(lambda s: summary_nl(export_personal_data(s, sender), conversation_days=days))
         except (StorageProblem, IntakeError, ValueError):
-            dispatcher.utter_message(text=SHOW_FAILED)
+            dispatcher.utter_message(text=texts.SHOW_FAILED)
             return []
-        dispatcher.utter_message(text=f"{summary}\n{DELETE_HINT}", buttons=[DELETE_BUTTON])
+        dispatcher.utter_message(text=f"{summary}\n{texts.DELETE_HINT}", buttons=[texts.DELETE_BUTTON])
         return []
 
 
@@ -71,8 +59,8 @@ class ActionPrivacyAskDelete(Action):
             upcoming = with_session(lambda s: upcoming_intakes(s, sender))
         except (StorageProblem, IntakeError):
             upcoming = []
-        text = ASK_DELETE_WITH_APPOINTMENT.format(when=upcoming[0].when) if upcoming else ASK_DELETE
-        dispatcher.utter_message(text=text, buttons=YES_NO_BUTTONS)
+        text = texts.ASK_DELETE_WITH_APPOINTMENT.format(when=upcoming[0].when) if upcoming else texts.ASK_DELETE
+        dispatcher.utter_message(text=text, buttons=texts.YES_NO_BUTTONS)
         return [SlotSet(STEP_SLOT, CONFIRM_DELETE)]
 
 
@@ -87,12 +75,12 @@ class ActionPrivacyDelete(Action):
             sender = sender_of(tracker)
             result = with_session(lambda s: delete_personal_data(s, sender))
         except (StorageProblem, IntakeError):
-            dispatcher.utter_message(text=DELETE_FAILED)
+            dispatcher.utter_message(text=texts.DELETE_FAILED)
             return [SlotSet(STEP_SLOT, None)]
         log.info("Personal data erased on request (%d intakes)", result["intakes_anonymised"])
         erase_stored_conversation(sender)
-        first = DELETED_WITH_CANCEL if result["intakes_cancelled"] else DELETED
-        dispatcher.utter_message(text=f"{first}\n{CONVERSATION_GOES}")
+        first = texts.DELETED_WITH_CANCEL if result["intakes_cancelled"] else texts.DELETED
+        dispatcher.utter_message(text=f"{first}\n{texts.CONVERSATION_GOES}")
         dispatcher.utter_message(json_message={DELETE_CONVERSATION_KEY: True})
         # Slots hold what was typed in the form: forget them too (the events go with the conversation).
         return [AllSlotsReset()]
@@ -104,9 +92,7 @@ def erase_stored_conversation(sender: str) -> None:
     A failure is only logged (its type): the pending erasure recorded with the data deletion
     is retried by the retention job until it is done.
     """
-    from tnw.config import load_settings
-
     try:
-        delete_conversation(load_settings().tracker_store_url, sender)
+        delete_conversation(current_settings().tracker_store_url, sender)
     except Exception as exc:  # noqa: BLE001 - the pending erasure takes over
         log.warning("Conversation not erased yet (%s); the retention job retries", type(exc).__name__)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-ROLES = ("participant", "employer")
+from knowledge_base.search import ROLES  # the roles the search leans towards
 
 
 def named_role(tracker: Tracker) -> str | None:

@@ -16,60 +16,35 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import texts
 from actions.kb_client import knowledge_base
 from actions.knowledge import rank_question, read_question, respond
 from actions.other_language import (  # noqa: F401 - re-exported, see the docstring
-    OTHER_LANGUAGE_REPLIES,
     ActionReplyOtherLanguage,
     guess_language,
 )
 
-SCOPE_INTRO = "Daar kan ik je helaas niet mee helpen: ik ken vooral de steun om na ziekte weer aan het werk te gaan."
-# Topic words -> where to go (../shared/facts.md §18). First match wins; the general pointer
-# is last. Specific bodies come before the broad "money" and "medical" entries.
-REFERRALS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"kinderbijslag|kindergeld|groeipakket|zorgtoeslag|schooltoeslag", re.I),
-     "Vragen over het Groeipakket (het vroegere kindergeld) stel je aan je eigen uitbetaler: FONS, Infino, "
-     "KidsLife Vlaanderen, MyFamily of Parentia. Meer uitleg staat op www.groeipakket.be."),
-    (re.compile(r"pensioen|mypension|brugpensioen", re.I),
-     "Voor je pensioen helpt de Federale Pensioendienst je: bel gratis de Pensioenlijn 1765, of bekijk je "
-     "dossier op mypension.be met je eID."),
+# Topic words -> where to go (the texts are in actions/texts.py). First match wins; the general
+# pointer is last. Specific bodies come before the broad "money" and "medical" entries.
+_TOPICS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"kinderbijslag|kindergeld|groeipakket|zorgtoeslag|schooltoeslag", re.I), "groeipakket"),
+    (re.compile(r"pensioen|mypension|brugpensioen", re.I), "pensioen"),
     (re.compile(r"arbeidsongeval|ongeval op (het|de|mijn) (werk|werf)|werkongeval|beroepsziekte"
                 r"|(viel|gevallen) van (een|de) (ladder|stelling|trap)|(ladder|stelling) (af )?gevallen", re.I),
-     "Een arbeidsongeval, ook op weg naar of van het werk, regelt de verzekeraar van je werkgever. Voor een "
-     "beroepsziekte, of als je het niet eens bent met de verzekeraar, is er Fedris, het federaal agentschap "
-     "voor beroepsrisico's."),
+     "arbeidsongeval"),
     (re.compile(r"inkomensvervangende|integratietegemoetkoming|tegemoetkoming.*handicap|parkeerkaart"
-                r"|\bivt\b|my ?handicap", re.I),
-     "Tegemoetkomingen voor personen met een handicap (de inkomensvervangende tegemoetkoming en de "
-     "integratietegemoetkoming) vraag je aan bij de FOD Sociale Zekerheid, DG Personen met een handicap: "
-     "online via handicap.belgium.be of gratis via 0800 987 99. Je ziekenfonds of het zorgloket van je "
-     "gemeente helpt je ook."),
-    (re.compile(r"vaph|persoonsvolgend|zorgbudget|rechtstreeks toegankelijke hulp", re.I),
-     "Voor een persoonsvolgend budget of zorg en ondersteuning bij een handicap is het VAPH er "
-     "(www.vaph.be). Een budget vraag je aan vóór je 65 wordt."),
-    (re.compile(r"belasting|tax-on-web|myminfin|bedrijfsvoorheffing|aangifte personenbelasting", re.I),
-     "Vragen over belastingen beantwoordt de FOD Financiën: via MyMinfin, het contactformulier op "
-     "financien.belgium.be of 0257 257 57."),
-    (re.compile(r"werkloos|werkloosheid|\brva\b|hulpkas|dopgeld|\bdop\b|\bc4\b", re.I),
-     "Over een werkloosheidsuitkering beslist de RVA. Je vakbond (als je lid bent) of de Hulpkas voor "
-     "Werkloosheidsuitkeringen (HVW) vraagt ze voor je aan en betaalt ze uit. Schrijf je binnen 8 dagen in bij VDAB."),
-    (re.compile(r"lening|bank|krediet|schuld|huur|woning", re.I),
-     "Voor geldzaken zoals leningen of schulden kan je terecht bij je bank of het OCMW van je gemeente."),
-    (re.compile(r"ontsla|ontslag|opzeg|contract|arbeidsrecht|vakbond", re.I),
-     "Voor vragen over ontslag of contracten kan je als werkgever terecht bij je sociaal secretariaat. "
-     "Als werknemer helpt je vakbond of een jurist je verder."),
-    (re.compile(r"\bcv\b|sollicit|vacature|job zoeken|werk zoeken", re.I),
-     "Voor hulp bij solliciteren of een cv kan je gratis terecht bij VDAB: 0800 30 700."),
-    (re.compile(r"pijn|medicat|medicijn|pil\b|pillen|dokter|behandeling|therapie|symptom", re.I),
-     "Voor medische vragen ga je best naar je huisarts of je apotheker."),
-    (re.compile(r"uitkering|ziekengeld|invaliditeit|ziekenfonds|mutualiteit", re.I),
-     "Voor vragen over je uitkering helpt je ziekenfonds (je mutualiteit) je verder."),
+                r"|\bivt\b|my ?handicap", re.I), "handicap"),
+    (re.compile(r"vaph|persoonsvolgend|zorgbudget|rechtstreeks toegankelijke hulp", re.I), "vaph"),
+    (re.compile(r"belasting|tax-on-web|myminfin|bedrijfsvoorheffing|aangifte personenbelasting", re.I), "belastingen"),
+    (re.compile(r"werkloos|werkloosheid|\brva\b|hulpkas|dopgeld|\bdop\b|\bc4\b", re.I), "werkloosheid"),
+    (re.compile(r"lening|bank|krediet|schuld|huur|woning", re.I), "geldzaken"),
+    (re.compile(r"ontsla|ontslag|opzeg|contract|arbeidsrecht|vakbond", re.I), "ontslag"),
+    (re.compile(r"\bcv\b|sollicit|vacature|job zoeken|werk zoeken", re.I), "solliciteren"),
+    (re.compile(r"pijn|medicat|medicijn|pil\b|pillen|dokter|behandeling|therapie|symptom", re.I), "medisch"),
+    (re.compile(r"uitkering|ziekengeld|invaliditeit|ziekenfonds|mutualiteit", re.I), "uitkering"),
 )
-GENERAL_POINTER = ("Vragen over werk zoeken kan je gratis stellen aan VDAB (0800 30 700); "
-                   "vragen over je uitkering aan je ziekenfonds.")
-SCOPE_OFFER = ("Wil je iets weten over de VOP, individueel maatwerk, BTOM, jobcoaching of de "
-               "terug-naar-werk-coördinator? Vraag het gerust.")
+REFERRALS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (pattern, texts.REFERRALS[topic]) for pattern, topic in _TOPICS)
 
 # The bodies above the broad topics (money, dismissal, job seeking): a question naming one of
 # them belongs there, however much it resembles a knowledge-base question.
@@ -88,7 +63,7 @@ def referral_for(text: str) -> str:
     for pattern, referral in REFERRALS:
         if pattern.search(text):
             return referral
-    return GENERAL_POINTER
+    return texts.GENERAL_POINTER
 
 
 class ActionOutOfScope(Action):
@@ -102,5 +77,6 @@ class ActionOutOfScope(Action):
             ranking = rank_question(question)
             if knowledge_base().top_confidence(ranking) >= KNOWLEDGE_OVERRIDE:
                 return respond(dispatcher, question, ranking)  # clearly one of ours: answer it
-        dispatcher.utter_message(text=f"{SCOPE_INTRO} {referral_for(text)}\n{SCOPE_OFFER}", reply_kind="out_of_scope")
+        dispatcher.utter_message(text=f"{texts.SCOPE_INTRO} {referral_for(text)}\n{texts.SCOPE_OFFER}",
+                                 reply_kind="out_of_scope")
         return []

@@ -26,6 +26,7 @@ if str(ROOT) not in sys.path:
 
 from knowledge_base.evaluation import load_questions  # noqa: E402
 from knowledge_base.search import KnowledgeBase  # noqa: E402
+from settings import load_settings  # noqa: E402
 
 DEFAULT_QUESTIONS = Path("/work/shared/eval/dev.yaml")
 
@@ -50,7 +51,7 @@ def main() -> int:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    kb = KnowledgeBase.load()
+    kb = KnowledgeBase.load(load_settings())
     print(f"knowledge base loaded in {time.perf_counter() - started:.1f} s "
           f"({'built' if kb.built else 'from the persisted index'}; {len(kb.chunks)} chunks, "
           f"{kb.index.dense.ntotal} vectors)")

@@ -8,6 +8,8 @@ messages, where the time goes, and the resident memory of each process.
     .venv/app/bin/python bench/telegram_load.py                 # 20 users, 120 s, 27 msg/s offered
     .venv/app/bin/python bench/telegram_load.py --conversation-length 0   # the same 20 chats all along
     .venv/app/bin/python bench/telegram_load.py --users 20 --duration 60 --rate 0   # as fast as it goes
+    .venv/app/bin/python bench/telegram_load.py --conversation-length 0 --think 0.5 \
+        --profiles embedded,production:1,production:2     # the three set-ups, side by side
 
 Users: N people chat at any moment; each conversation is --conversation-length messages (the
 script twice by default), after which a new person takes that place. Rasa's cost per message
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import statistics
@@ -41,7 +44,7 @@ import pytest  # noqa: E402  (MonkeyPatch, to set the stack's environment)
 from bot import telegram_handlers as h  # noqa: E402
 from rasa_addons.shared_secret import WEBHOOK_HEADER  # noqa: E402
 from tests.telegram.fake_bot_api import TOKEN, FakeBotApi  # noqa: E402
-from tests.telegram.stack_support import start_stack  # noqa: E402
+from tests.telegram.stack_support import production_services, start_stack  # noqa: E402
 
 SCRIPT = [
     "hallo",
@@ -54,7 +57,7 @@ SCRIPT = [
     "dank je wel",
 ]
 APOLOGIES = {h.UNAVAILABLE, h.TOO_SLOW, h.SOMETHING_WENT_WRONG, h.SLOW_DOWN, h.PLEASE_WAIT}
-TARGETS = "targets: p50 <= 120 ms, p95 <= 250 ms at 20 users, >= 25 msg/s, 0 errors, 0 lost, memory <= 2.5 GB"
+TARGETS = "targets: p50 <= 100 ms, p95 <= 250 ms at 20 users, >= 28 msg/s, 0 errors, 0 lost"
 
 
 def rss_bytes(pid: int) -> int:
@@ -100,8 +103,9 @@ def percentile(values: list[float], p: float) -> float:
 
 class Load:
     def __init__(self, api: FakeBotApi, users: int, rate: float, reply_timeout: float,
-                 conversation_length: int = 0) -> None:
+                 conversation_length: int = 0, think: float | None = None) -> None:
         self.api = api
+        self.think = think  # seconds between a reply and the next message (instead of a rate)
         self.users = users
         self.conversation_length = conversation_length
         self.rate = rate
@@ -158,14 +162,16 @@ class Load:
                 elif call.ok:
                     record["reply"] = call.at
                     record["texts"].append(call.params.get("text", ""))
-            if interval:
+            if self.think is not None:
+                await asyncio.sleep(self.think)
+            elif interval:
                 next_at = min(started + random.expovariate(1 / interval), stop_at)
                 await asyncio.sleep(max(0.0, next_at - time.monotonic()))
             else:
                 await asyncio.sleep(0.02)
 
 
-async def run_load(args, settings, group) -> None:
+async def run_load(args, settings, group, label: str) -> dict[str, float]:
     api = await FakeBotApi().start()
     env = {
         **os.environ,
@@ -187,11 +193,11 @@ async def run_load(args, settings, group) -> None:
     spy = None
     try:
         await api.wait_for(lambda: api.calls_of("getUpdates"), 60, "the front end to poll")
-        load = Load(api, args.users, args.rate, args.reply_timeout, args.conversation_length)
+        load = Load(api, args.users, args.rate, args.reply_timeout, args.conversation_length, args.think)
         router = asyncio.create_task(load.route_calls())
-        peaks = {"Rasa server": 0, "action server": 0, "front end": 0}
         pids = {p.name: p.process.pid for p in group.processes}
         pids["front end"] = front.pid
+        peaks = dict.fromkeys(pids, 0)
 
         async def sample_memory() -> None:
             while True:
@@ -207,7 +213,7 @@ async def run_load(args, settings, group) -> None:
         load.measuring = True
         measure_start = time.monotonic()
         cpu_start = {name: cpu_seconds(pid) for name, pid in pids.items()}
-        if args.profile:
+        if args.py_spy:
             spy_bin = Path(sys.executable).parent / "py-spy"
             if spy_bin.exists():
                 out = settings.logs_dir / "frontend-profile.txt"
@@ -235,8 +241,10 @@ async def run_load(args, settings, group) -> None:
 
         print()
         length = f"{args.conversation_length} messages" if args.conversation_length else "the whole run"
-        print(f"Telegram front end load: {args.users} users, {window:.0f} s measured "
-              f"(after {args.warmup:.0f} s warm-up), offered rate {args.rate or 'unlimited'} msg/s, "
+        pace = (f"think time {args.think} s" if args.think is not None
+                else f"offered rate {args.rate or 'unlimited'} msg/s")
+        print(f"[{label}] Telegram front end load: {args.users} users, {window:.0f} s measured "
+              f"(after {args.warmup:.0f} s warm-up), {pace}, "
               f"Telegram send limit {args.max_rate}/s, conversations of {length}")
         print(f"  messages answered: {len(answered)} of {len(measured)}  →  {len(answered) / window:.1f} msg/s")
         print(f"  reply latency ms: p50 {percentile(latencies, 50):.0f}  p95 {percentile(latencies, 95):.0f}  "
@@ -256,6 +264,9 @@ async def run_load(args, settings, group) -> None:
             total += peak
             print(f"  peak RSS {name}: {peak / 2**20:.0f} MB")
         print(f"  peak RSS total: {total / 2**30:.2f} GB")
+        summary = {"msg/s": len(answered) / window, "p50": percentile(latencies, 50),
+                   "p95": percentile(latencies, 95), "errors": apology + refused, "lost": lost,
+                   "rss": total / 2**30, "cpu": sum(cpu_used.values()) * 1000 / max(len(answered), 1)}
         print(f"  {TARGETS}")
         if spy is not None:
             spy.wait(timeout=60)
@@ -268,6 +279,7 @@ async def run_load(args, settings, group) -> None:
             front.kill()
         front_log.close()
         await api.stop()
+    return summary
 
 
 async def direct_rasa_latency(settings) -> list[float]:
@@ -294,17 +306,41 @@ def main() -> None:
     parser.add_argument("--conversation-length", type=int, default=16,
                         help="messages per conversation before that user is replaced by a new one; "
                              "0 = the same N users for the whole run (default 16)")
+    parser.add_argument("--think", type=float, default=None,
+                        help="seconds a user waits after a reply before the next message, instead of "
+                             "--rate (issue 17's scenario: --conversation-length 0 --think 0.5)")
     parser.add_argument("--max-rate", type=float, default=30, help="TNW_TELEGRAM_MAX_RATE of the front end")
     parser.add_argument("--reply-timeout", type=float, default=30, help="seconds before a message counts as lost")
-    parser.add_argument("--profile", action="store_true", help="py-spy the front end for up to 30 s")
+    parser.add_argument("--profiles", default="embedded",
+                        help="comma-separated set-ups measured one after the other in this run: embedded, "
+                             "production:N (PostgreSQL + Redis, N Rasa servers); e.g. "
+                             "embedded,production:1,production:2")
+    parser.add_argument("--py-spy", action="store_true", help="py-spy the front end for up to 30 s")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="tnw-bench-") as tmp, pytest.MonkeyPatch.context() as patch:
-        print("Starting the action server and the Rasa server (about a minute) ...", flush=True)
-        started = time.monotonic()
-        with start_stack(patch, Path(tmp)) as (settings, group):
-            print(f"Stack ready in {time.monotonic() - started:.0f} s.", flush=True)
-            asyncio.run(run_load(args, settings, group))
+    summaries = {}
+    for label in args.profiles.split(","):
+        with contextlib.ExitStack() as stack:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="tnw-bench-"))
+            patch = stack.enter_context(pytest.MonkeyPatch.context())
+            env = {}
+            if label.startswith("production"):
+                servers = label.partition(":")[2] or "1"
+                pg_admin = os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+                env = {**stack.enter_context(production_services(pg_admin)), "TNW_RASA_SERVERS": servers}
+            print(f"[{label}] starting the action server and the Rasa server(s) (about a minute) ...", flush=True)
+            started = time.monotonic()
+            settings, group = stack.enter_context(start_stack(patch, Path(tmp), env=env))
+            print(f"[{label}] stack ready in {time.monotonic() - started:.0f} s.", flush=True)
+            summaries[label] = asyncio.run(run_load(args, settings, group, label))
+    if len(summaries) > 1:
+        print()
+        print(f"Side by side ({args.users} users, {args.duration:.0f} s each):")
+        print(f"  {'set-up':16s} {'msg/s':>6s} {'p50 ms':>7s} {'p95 ms':>7s} {'errors':>6s} {'lost':>5s} "
+              f"{'CPU ms/msg':>10s} {'RSS GB':>7s}")
+        for label, row in summaries.items():
+            print(f"  {label:16s} {row['msg/s']:6.1f} {row['p50']:7.0f} {row['p95']:7.0f} {row['errors']:6d} "
+                  f"{row['lost']:5d} {row['cpu']:10.1f} {row['rss']:7.2f}")
 
 
 if __name__ == "__main__":

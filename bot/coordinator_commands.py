@@ -17,13 +17,13 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import BotCommand, Update
-from telegram.ext import CommandHandler, ContextTypes
+from telegram.ext import CommandHandler
 
+from bot.bot_data import Context
 from bot.telegram_render import split_text
 
 log = logging.getLogger(__name__)
 
-DESK_KEY = "tnw_coordinator_desk"
 T = TypeVar("T")
 
 COMMANDS = (
@@ -81,10 +81,11 @@ async def _reply(update: Update, text: str) -> None:
 def _command(work_for: Callable[[Update, list[str]], Callable[[Session], str] | str]):
     """Wrap a command: refuse non-coordinators, show domain errors in Dutch, never crash."""
 
-    async def handler(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def handler(update: Update, context: Context) -> None:
         import intake
 
-        desk: CoordinatorDesk = context.application.bot_data[DESK_KEY]
+        desk = context.bot_data.desk
+        assert desk is not None, "build_application sets up the coordinator desk"
         chat = update.effective_chat
         if chat is None or chat.type != "private":
             log.warning("Coordinator command refused outside a private chat")

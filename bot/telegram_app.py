@@ -8,7 +8,7 @@
 - Handlers: bot.telegram_handlers (participants), bot.coordinator_commands (coordinators);
   coordinator notifications: bot.notifications (outbox delivery loop).
 
-Settings read here until they move into tnw.config (defaults in brackets):
+Settings read here until they move into the settings package (defaults in brackets):
   TELEGRAM_WEBHOOK_LISTEN [127.0.0.1]   address the webhook server listens on
   TELEGRAM_WEBHOOK_PORT [8443]          port of the webhook server
   TELEGRAM_WEBHOOK_PATH [path of TELEGRAM_WEBHOOK_URL]
@@ -42,10 +42,11 @@ from telegram.ext import (
 
 from bot import coordinator_commands
 from bot import telegram_handlers as h
+from bot.bot_data import CONTEXT_TYPES, BotData
 from bot.notifications import OutboxDelivery
 from bot.rasa_client import RasaClient, client_for
 from bot.telegram_flow import ChatGate, RetryingRateLimiter
-from tnw.config import Settings, local_secret
+from settings import Settings, local_secret
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,6 @@ USER_COMMANDS = (
     BotCommand("privacy", "Wat wordt bewaard en hoe wis je het?"),
     BotCommand("stop", "Stoppen met wat we aan het doen zijn"),
 )
-DELIVERY_KEY = "tnw_outbox_delivery"
 
 
 def _float_env(name: str, default: float) -> float:
@@ -126,7 +126,8 @@ async def _post_init(application: Application) -> None:
         await bot.set_my_commands(list(USER_COMMANDS))
     except TelegramError as exc:
         log.warning("Could not register the command menu (%s)", type(exc).__name__)
-    session_factory = application.bot_data.get(coordinator_commands.DESK_KEY + ".sessions")
+    shared: BotData = application.bot_data
+    session_factory = shared.sessions
     if session_factory is None:
         return
     try:
@@ -137,15 +138,15 @@ async def _post_init(application: Application) -> None:
             )
     except Exception as exc:  # noqa: BLE001 - a menu is a convenience; the commands work anyway
         log.warning("Could not register the coordinators' command menu (%s)", type(exc).__name__)
-    delivery: OutboxDelivery | None = application.bot_data.get(DELIVERY_KEY)
-    if delivery is not None:
-        application.bot_data[DELIVERY_KEY + ".task"] = asyncio.get_running_loop().create_task(
-            delivery.run_forever(), name="outbox-delivery"
+    if shared.delivery is not None:
+        shared.delivery_task = asyncio.get_running_loop().create_task(
+            shared.delivery.run_forever(), name="outbox-delivery"
         )
 
 
 async def _post_stop(application: Application) -> None:
-    task = application.bot_data.pop(DELIVERY_KEY + ".task", None)
+    shared: BotData = application.bot_data
+    task, shared.delivery_task = shared.delivery_task, None
     if task is not None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -153,7 +154,7 @@ async def _post_stop(application: Application) -> None:
 
 
 async def _post_shutdown(application: Application) -> None:
-    fe: h.FrontEnd | None = application.bot_data.get(h.FRONTEND_KEY)
+    fe = application.bot_data.front_end
     if fe is not None:
         await fe.rasa.aclose()
 
@@ -172,6 +173,7 @@ def build_application(
     options = options or FrontEndOptions.from_env()
     builder = (
         ApplicationBuilder()
+        .context_types(CONTEXT_TYPES)
         .token(settings.telegram_bot_token)
         .concurrent_updates(options.concurrency)
         .rate_limiter(RetryingRateLimiter(overall_max_rate=options.max_rate,
@@ -187,7 +189,8 @@ def build_application(
     application = builder.build()
 
     rasa = rasa or client_for(settings)
-    application.bot_data[h.FRONTEND_KEY] = h.FrontEnd(
+    shared: BotData = application.bot_data
+    shared.front_end = h.FrontEnd(
         rasa=rasa,
         secret=settings.sender_secret,
         tracker_store_url=settings.tracker_store_url,
@@ -198,11 +201,9 @@ def build_application(
         from intake.db import session_factory as make_factory
 
         session_factory = make_factory(settings.database_url)
-    application.bot_data[coordinator_commands.DESK_KEY] = coordinator_commands.CoordinatorDesk(session_factory)
-    application.bot_data[coordinator_commands.DESK_KEY + ".sessions"] = session_factory
-    application.bot_data[DELIVERY_KEY] = OutboxDelivery(
-        session_factory, application.bot, interval=options.outbox_interval
-    )
+    shared.desk = coordinator_commands.CoordinatorDesk(session_factory)
+    shared.sessions = session_factory
+    shared.delivery = OutboxDelivery(session_factory, application.bot, interval=options.outbox_interval)
 
     private = filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(filters.UpdateType.EDITED & private, h.on_edited))
@@ -283,6 +284,6 @@ def run_telegram(settings: Settings) -> None:
 
 
 if __name__ == "__main__":  # python -m bot.telegram_app (the benchmark runs it this way)
-    from tnw.config import load_settings
+    from settings import load_settings
 
     run_telegram(load_settings())

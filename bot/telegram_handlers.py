@@ -15,8 +15,8 @@ import httpx
 from telegram import Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
 
+from bot.bot_data import Context
 from bot.identity import sender_id
 from bot.instructions import carry_out
 from bot.rasa_client import ActionsUnavailable, BotMessage, RasaClient, RasaUnavailable
@@ -28,7 +28,6 @@ from safety.replies import crisis_reply
 
 log = logging.getLogger(__name__)
 
-FRONTEND_KEY = "tnw_frontend"
 
 # ---------------------------------------------------------------- texts (Dutch, for participants)
 
@@ -99,7 +98,7 @@ TYPING_EVERY = 4.5  # Telegram shows "typing…" for 5 seconds
 
 @dataclass
 class FrontEnd:
-    """Everything the handlers share, kept in `application.bot_data[FRONTEND_KEY]`."""
+    """What the conversation handlers share (`context.bot_data.front_end`, bot/bot_data.py)."""
 
     rasa: RasaClient
     secret: str
@@ -136,8 +135,10 @@ def _remember(seen: OrderedDict, key, capacity: int = 20_000) -> None:
         seen.popitem(last=False)
 
 
-def frontend(context: ContextTypes.DEFAULT_TYPE) -> FrontEnd:
-    return context.application.bot_data[FRONTEND_KEY]
+def frontend(context: Context) -> FrontEnd:
+    fe = context.bot_data.front_end
+    assert fe is not None, "build_application sets up the front end"
+    return fe
 
 
 # ---------------------------------------------------------------- talking to Rasa
@@ -246,15 +247,15 @@ async def _busy(update: Update, busy: ChatBusy) -> None:
 # ---------------------------------------------------------------- handlers
 
 
-async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_start(update: Update, context: Context) -> None:
     await update.effective_message.reply_text(WELCOME)
 
 
-async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_help(update: Update, context: Context) -> None:
     await update.effective_message.reply_text(HELP)
 
 
-async def on_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_privacy(update: Update, context: Context) -> None:
     await update.effective_message.reply_text(PRIVACY)
 
 
@@ -268,7 +269,7 @@ def text_problem_reply(problem: str, raw: str) -> str:
     return EMPTY_MESSAGE
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_text(update: Update, context: Context) -> None:
     """Typed text: always plain text for Rasa, never an intent (bot/user_text.py)."""
     fe = frontend(context)
     chat_id = update.effective_chat.id
@@ -284,7 +285,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _busy(update, busy)
 
 
-async def on_stop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_stop(update: Update, context: Context) -> None:
     """Cancel whatever Rasa is doing (a form, a question) and confirm."""
     fe = frontend(context)
     chat_id = update.effective_chat.id
@@ -308,7 +309,7 @@ async def _answer_query(query, text: str | None = None) -> None:
         pass  # too old to answer, or Telegram unreachable: the press itself still counts
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: Context) -> None:
     """A keyboard press: answer it at once, mark the choice, send the payload to Rasa.
 
     Only the callback data of a button on that very message counts (Telegram sends the
@@ -364,7 +365,7 @@ async def _mark_choice(query, message) -> None:
         pass  # already edited, or too old to edit: the choice still goes on
 
 
-async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_non_text(update: Update, context: Context) -> None:
     """Photos, stickers, voice, video, files, locations, contacts, polls, dice: each gets the
     kind answer, in any state of the conversation; only an album (items sent together, one
     media_group_id) gets one answer for all its items."""
@@ -377,18 +378,18 @@ async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await context.bot.send_message(chat_id, TEXT_ONLY)
 
 
-async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_edited(update: Update, context: Context) -> None:
     await context.bot.send_message(update.effective_chat.id, EDITED)
 
 
-async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_unknown_command(update: Update, context: Context) -> None:
     await update.effective_message.reply_text(UNKNOWN_COMMAND)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     """Log (pseudonymously) and tell the person something went wrong, instead of silence."""
     error = context.error
-    fe: FrontEnd | None = context.application.bot_data.get(FRONTEND_KEY)
+    fe = context.bot_data.front_end
     chat = update.effective_chat if isinstance(update, Update) else None
     who = fe.sender(chat.id) if (fe and chat) else "-"
     log.error("Handling an update for %s failed: %s", who, type(error).__name__, exc_info=error)

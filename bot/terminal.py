@@ -13,7 +13,7 @@ from bot.rasa_client import BotMessage, Button, RasaClient, RasaUnavailable, cli
 from bot.user_text import read_user_text
 from safety.crisis import assess
 from safety.replies import crisis_reply
-from tnw.config import Settings
+from settings import Settings
 
 WELCOME = (
     "Welkom bij de terug-naar-werk-assistent.\n"

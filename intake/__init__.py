@@ -58,14 +58,14 @@ from .privacy import (
     withdraw_consent,
 )
 from .regions import FLEMISH_PROVINCES, PROVINCES, normalize_postcode, province_for_postcode
-from .validation import ROLES, clean_name, clean_text, normalize_email, normalize_phone
+from .validation import ROLE_LABELS, clean_name, clean_text, normalize_email, normalize_phone
 from .views import IntakeView, SlotOption, agenda_nl
 
 __all__ = [
     "AlreadyBooked", "BOOKING_NOTICE", "BUTTON_LABELS", "CONSENT_TEXT_NL", "CONSENT_VERSION",
     "ConsentMissing", "CoordinatorNotFound", "FLEMISH_PROVINCES", "Gap", "IntakeError",
     "IntakeNotChangeable", "IntakeNotFound", "IntakeView", "MUTUALITEITEN", "PROVINCES",
-    "PURPOSE_INTAKE", "PendingMessage", "ROLES", "SlotOption", "SlotTaken", "SlotUnavailable",
+    "PURPOSE_INTAKE", "PendingMessage", "ROLE_LABELS", "SlotOption", "SlotTaken", "SlotUnavailable",
     "ValidationError", "add_coordinator", "add_schedule", "agenda_nl", "book_intake",
     "cancel_intake", "clean_name", "clean_text", "contact_route", "coordinator_gaps", "coordinator_intakes",
     "deactivate_coordinator", "default_session_factory", "delete_personal_data",

@@ -5,7 +5,8 @@
     tnw outbox status
     tnw slots generate | list
 
-The database comes from DATABASE_URL (tnw.config.load_settings()).
+The `tnw` command reads the settings once and hands them down as click's context object;
+these commands take the database (DATABASE_URL) and the other values they need from there.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from datetime import timedelta
 import click
 import sqlalchemy as sa
 
+from settings import Settings
+
 from . import db as intake_db
 from .errors import IntakeError
 from .models import BOOKED, Coordinator, Intake, Slot, WeeklySchedule
@@ -22,10 +25,16 @@ from .timeutil import WEEKDAYS_NL, format_when_short, utcnow
 from .validation import format_phone
 
 
-def _url() -> str:
-    from tnw.config import load_settings
+def _settings() -> Settings:
+    """The settings the `tnw` command read at its start (click's context object)."""
+    settings = click.get_current_context().find_object(Settings)
+    if settings is None:
+        raise click.UsageError("Run this through the `tnw` command: it reads the settings.")
+    return settings
 
-    return load_settings().database_url
+
+def _url() -> str:
+    return _settings().database_url
 
 
 def _session():
@@ -111,7 +120,7 @@ def db_seed_demo(weeks: int, telegram_chat_id: int | None) -> None:
     from .seed import seed_demo_data
 
     with _session() as session:
-        result = seed_demo_data(session, weeks=weeks,
+        result = seed_demo_data(session, weeks=weeks, telegram_token=_settings().telegram_bot_token,
                                 telegram_chat_ids={CM: telegram_chat_id} if telegram_chat_id else None)
     if result.get("skipped"):
         raise click.ClickException(
@@ -139,15 +148,13 @@ def db_purge(dry_run, intakes_days, legacy_keep_days, conversations_days, gaps_d
     """
     import dataclasses
 
-    from tnw.config import load_settings
-
     from .retention import RetentionPolicy, purge
 
-    settings = load_settings()
+    settings = _settings()
     overrides = {k: v for k, v in {
         "intakes_days": intakes_days or legacy_keep_days, "conversations_days": conversations_days,
         "gaps_days": gaps_days, "logs_days": logs_days}.items() if v is not None}
-    policy = dataclasses.replace(RetentionPolicy.from_env(), **overrides)
+    policy = dataclasses.replace(RetentionPolicy.from_settings(settings), **overrides)
     factory = intake_db.session_factory(settings.database_url)
     try:
         report = purge(factory, tracker_store_url=settings.tracker_store_url,

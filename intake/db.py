@@ -82,11 +82,25 @@ def _cached_factory(url: str) -> sessionmaker[Session]:
     return session_factory(url)
 
 
-def default_session_factory() -> sessionmaker[Session]:
-    """The process-wide session factory for `DATABASE_URL` (see tnw.config)."""
-    from tnw.config import load_settings
+_default_database: str | None = None
 
-    return _cached_factory(load_settings().database_url)
+
+def set_default_database(url: str | None) -> None:
+    """Choose the database of `default_session_factory()`; None forgets it.
+
+    Called once by a process's start-up with its settings' database URL (the action server:
+    `actions.configure`); this package never reads the settings itself.
+    """
+    global _default_database
+    _default_database = url
+
+
+def default_session_factory() -> sessionmaker[Session]:
+    """The process-wide session factory for the database chosen with `set_default_database`."""
+    if _default_database is None:
+        raise RuntimeError("No default intake database: the process's start-up calls "
+                           "intake.db.set_default_database(settings.database_url)")
+    return _cached_factory(_default_database)
 
 
 def alembic_config(url: str | sa.URL | None = None) -> Config:

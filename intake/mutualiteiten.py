@@ -8,7 +8,8 @@ Ziekenfonds Vlaanderen are two ziekenfondsen of the same national union (Neutral
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from dutch_text import fold
 
 CM = "CM"
 VNZ = "Vlaams & Neutraal Ziekenfonds"
@@ -43,8 +44,8 @@ BUTTON_LABELS: dict[str, str] = {
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "", text)
+    """Folded (see dutch_text.fold), letters and digits only: "Vlaams & Neutraal" -> "vlaamsneutraal"."""
+    return re.sub(r"[^a-z0-9]+", "", fold(text))
 
 
 _ALIASES: dict[str, str] = {}

@@ -16,8 +16,9 @@ intakes can use one field. Codes are stable lower-case ASCII; names are Dutch fo
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from dutch_text import fold
 
 VLAANDEREN = "vlaanderen"
 BRUSSEL = "brussel"
@@ -104,8 +105,8 @@ def province_for_postcode(raw: str | int | None) -> Province | None:
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z]+", "", text)
+    """Folded (see dutch_text.fold) and letters only: "Oost-Vlaanderen" -> "oostvlaanderen"."""
+    return re.sub(r"[^a-z]+", "", fold(text))
 
 
 _ALIASES: dict[str, str] = {

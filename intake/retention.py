@@ -5,7 +5,7 @@ tests); `dry_run=True` counts the same and changes nothing (`tnw db purge --dry-
 `start_retention_job(...)` runs the purge every `interval` seconds in a daemon thread, and the
 pending conversation erasures (`intake.erasure`) every `erasure_interval` seconds.
 
-Periods (days), from the environment or `RetentionPolicy(...)`:
+Periods (days), from the settings (`RetentionPolicy.from_settings`) or `RetentionPolicy(...)`:
 
 | what | variable | default | expires |
 |---|---|---|---|
@@ -17,13 +17,13 @@ Periods (days), from the environment or `RetentionPolicy(...)`:
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -34,10 +34,10 @@ from .models import UnansweredQuestion
 from .privacy import purge_old_data
 from .timeutil import ensure_aware, utcnow
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from settings import Settings
 
-_ENV = {"intakes_days": "TNW_KEEP_INTAKES_DAYS", "conversations_days": "TNW_KEEP_CONVERSATIONS_DAYS",
-        "gaps_days": "TNW_KEEP_GAPS_DAYS", "logs_days": "TNW_KEEP_LOGS_DAYS"}
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,17 +53,10 @@ class RetentionPolicy:
                 raise ValueError(f"{name} must be a whole number of days, at least 1")
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> RetentionPolicy:
-        environ = os.environ if environ is None else environ
-        values = {}
-        for name, variable in _ENV.items():
-            raw = (environ.get(variable) or "").strip()
-            if raw:
-                try:
-                    values[name] = int(raw)
-                except ValueError:
-                    raise ValueError(f"{variable} must be a whole number of days, got {raw!r}") from None
-        return cls(**values)
+    def from_settings(cls, settings: Settings) -> RetentionPolicy:
+        """The periods the settings hold (TNW_KEEP_*_DAYS)."""
+        return cls(intakes_days=settings.keep_intakes_days, conversations_days=settings.keep_conversations_days,
+                   gaps_days=settings.keep_gaps_days, logs_days=settings.keep_logs_days)
 
 
 @dataclass
@@ -143,10 +136,9 @@ def rotate_log_files(logs_dir: Path | None, *, now: datetime, max_bytes: int = M
 
 
 def purge(session_factory, *, tracker_store_url: str | None, logs_dir: Path | None,
-          policy: RetentionPolicy | None = None, now: datetime | None = None,
+          policy: RetentionPolicy, now: datetime | None = None,
           dry_run: bool = False) -> PurgeReport:
     """Remove everything that has expired at `now` under `policy`; see the module docstring."""
-    policy = policy or RetentionPolicy.from_env()
     now = ensure_aware(now) if now else utcnow()
     report = PurgeReport(now=now, dry_run=dry_run)
     with session_factory() as session:
@@ -203,13 +195,12 @@ class RetentionJob(threading.Thread):
 
 
 def start_retention_job(database_url: str, tracker_store_url: str | None, logs_dir: Path | None, *,
-                        policy: RetentionPolicy | None = None, interval: float = 6 * 3600.0,
+                        policy: RetentionPolicy, interval: float = 6 * 3600.0,
                         erasure_interval: float = 30.0) -> RetentionJob:
     """Start the daemon thread: the purge at once and then every `interval` seconds, the pending
     conversation erasures every `erasure_interval` seconds. `job.stop()` ends it."""
     from .erasure import process_pending_erasures
 
-    policy = policy or RetentionPolicy.from_env()
     factory = make_session_factory(database_url)
 
     def run_purge() -> None:

@@ -17,11 +17,12 @@ the app lock file, so phone numbers are recognised with regular expressions.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from dutch_text import fold as fold_text
 
 from .validation import QUESTION_MAX, _truncate, clean_text
 
@@ -57,16 +58,19 @@ def fold(text: str) -> str:
 
 
 def _fold_with_map(text: str) -> tuple[str, list[int]]:
-    """Lower case without accents, and for each folded character its index in `text`."""
+    """Lower case without accents, and for each folded character its index in `text`.
+
+    Differs from dutch_text.fold on purpose: a match in the folded text must be mapped back to
+    the original characters it replaces, so this folds one character at a time and records where
+    each folded character came from; and names from other languages need a few letters folded
+    that have no decomposition (_EXTRA_FOLD: "ø", "ł", "ı").
+    """
     out: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):
-        for part in unicodedata.normalize("NFKD", ch.translate(_EXTRA_FOLD)):
-            if unicodedata.combining(part):
-                continue
-            for lower in part.lower():
-                out.append(lower)
-                where.append(i)
+        for part in fold_text(ch.translate(_EXTRA_FOLD)):
+            out.append(part)
+            where.append(i)
     return "".join(out), where
 
 

@@ -2,7 +2,8 @@
 
 `seed_demo_data` is idempotent: run it as often as you like; it adds what is missing and
 tops up slots for the coming weeks. It never runs when a Telegram bot token is set: real people
-would then book with fictional coordinators, and their details would wait for nobody.
+would then book with fictional coordinators, and their details would wait for nobody. Every
+caller passes the token of its settings (`telegram_token`), so none can forget the check.
 """
 from __future__ import annotations
 
@@ -17,17 +18,9 @@ from .models import Coordinator, WeeklySchedule
 from .mutualiteiten import CM, HELAN, LM, MUTUALITEITEN, SOLIDARIS, VNZ
 from .timeutil import ensure_aware, utcnow
 
-__all__ = ["DEMO_COORDINATORS", "MUTUALITEITEN", "seed_demo_data", "telegram_configured"]
+__all__ = ["DEMO_COORDINATORS", "MUTUALITEITEN", "seed_demo_data"]
 
 log = logging.getLogger(__name__)
-_FROM_SETTINGS = object()
-
-
-def telegram_configured() -> bool:
-    """True when the product runs with a real Telegram bot (TELEGRAM_BOT_TOKEN)."""
-    from tnw.config import load_settings
-
-    return bool(load_settings().telegram_bot_token)
 
 # name, mutualiteit, provinces, weekly blocks (weekday 0 = Monday, start, end, slot minutes)
 DEMO_COORDINATORS: tuple[dict, ...] = (
@@ -55,17 +48,16 @@ def seed_demo_data(
     *,
     weeks: int = 2,
     telegram_chat_ids: dict[str, int] | None = None,
-    telegram_token: object = _FROM_SETTINGS,
+    telegram_token: str | None,
 ) -> dict[str, int]:
     """Add the demo coordinators (if missing), their schedules and slots for `weeks` weeks.
 
     `telegram_chat_ids` maps a demo coordinator's name (or mutualiteit) to a chat id, so a
     tester's own Telegram account can receive that coordinator's notifications.
     Returns {"coordinators": new coordinators, "slots": new slots}; nothing is added (and
-    "skipped" is 1) when a Telegram bot token is set (`telegram_token`, default: the settings).
+    "skipped" is 1) when a Telegram bot token is set (`telegram_token`: settings.telegram_bot_token).
     """
-    token_set = telegram_configured() if telegram_token is _FROM_SETTINGS else bool(telegram_token)
-    if token_set:
+    if telegram_token:
         log.warning("Demo coordinators not seeded: a Telegram bot token is set")
         return {"coordinators": 0, "slots": 0, "skipped": 1}
     now = ensure_aware(now) if now else utcnow()

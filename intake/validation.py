@@ -10,15 +10,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import email_validator
+import phonenumbers
+
 from .errors import ValidationError
 
 NAME_MAX = 100
 TOPIC_MAX = 300
-EMAIL_MAX = 254
 SENDER_ID_MAX = 128
 QUESTION_MAX = 500
 
-ROLES: dict[str, str] = {
+# The roles stored with an intake, with the label a coordinator reads.
+ROLE_LABELS: dict[str, str] = {
     "participant": "werknemer of werkzoekende",
     "employer": "werkgever",
     "other": "andere (bv. familie, hulpverlener)",
@@ -128,113 +131,178 @@ def normalize_role(raw: str | None) -> str:
     raise ValidationError("role", "Ben je werknemer, werkgever of iemand anders?")
 
 
-# ---------------------------------------------------------------- phone numbers
+# ---------------------------------------------------------------- phone numbers (phonenumbers)
 
+DEFAULT_REGION = "BE"  # a number without a country code is Belgian
 _PHONE_ALLOWED = re.compile(r"^[\d\s+./\-()\u00a0]+$")
 _INVALID_PHONE = "Dat telefoonnummer klopt niet. Typ het zo: 0470 12 34 56."
+_BELGIAN_MOBILE = re.compile(r"4[5-9]")
 
 
-def _belgian_nsn_ok(nsn: str) -> bool:
-    """National significant number (without 0 or +32): mobile 4[5-9]xxxxxxx, else 8 digits."""
-    if not nsn.isdigit() or nsn[0] == "0":
-        return False
-    if len(nsn) == 9:
-        return nsn[0] == "4" and nsn[1] in "56789"
-    if len(nsn) == 8:
-        # 04x xx xx xx with x in 5–9 is a mobile number with a digit missing, not Liège.
-        return not (nsn[0] == "4" and nsn[1] in "56789")
-    return False
+def _acceptable(number: phonenumbers.PhoneNumber) -> bool:
+    """Valid in phonenumbers' numbering plan of its country; for a Belgian landline, the length.
+
+    phonenumbers knows which Belgian landline blocks are in use. A Belgian landline of the right
+    length (8 digits after the 0) is accepted outside them too, as it always was: refusing a
+    working number would stop a booking, and our own examples ("03 123 45 67") are such numbers.
+    Mobile numbers are checked for real (04[5-9] and 9 digits): 8 digits after "04[5-9]" is a
+    mobile number with a digit missing, not a landline in Liège. Foreign numbers are checked for
+    real, with their country's plan.
+    """
+    if phonenumbers.is_valid_number(number):
+        return True
+    nsn = phonenumbers.national_significant_number(number)
+    return (number.country_code == 32 and len(nsn) == 8 and nsn[0] != "0"
+            and not _BELGIAN_MOBILE.match(nsn))
 
 
 def normalize_phone(raw: str | None) -> str:
-    """Belgian (or international) phone number in any usual notation → E.164 ("+32470123456").
+    """A phone number in any usual notation → E.164 ("+32470123456"); Belgian without a country code.
 
     Accepts "0470 12 34 56", "+32 470/12.34.56", "0032470123456", "+32 (0)470 12 34 56",
-    "03 123 45 67", "470123456". Other countries only with "+" or "00" and 8–15 digits.
+    "03 123 45 67", "470123456"; other countries with "+" or "00" ("+31 6 12345678"), checked
+    against that country's numbering plan. Only digits and the usual separators are allowed, so
+    "0470 12 34 56 ext 2" or "tel: 0470…" are refused rather than guessed at.
     """
     if raw is None or not isinstance(raw, str):
         raise ValidationError("phone", _INVALID_PHONE)
     text = unicodedata.normalize("NFKC", raw).strip()
     if not text or not _PHONE_ALLOWED.match(text):
         raise ValidationError("phone", _INVALID_PHONE)
-    text = text.replace("(0)", "")
-    if "(" in text or ")" in text:
-        text = text.replace("(", "").replace(")", "")
-    compact = re.sub(r"[\s./\-\u00a0]", "", text)
+    compact = re.sub(r"[\s./\-()]", "", text)
     if compact.count("+") > 1 or ("+" in compact and not compact.startswith("+")):
         raise ValidationError("phone", _INVALID_PHONE)
-
-    if compact.startswith("+"):
-        international = compact[1:]
-    elif compact.startswith("00"):
-        international = compact[2:]
-    elif compact.startswith("0"):
-        international = "32" + compact[1:]
-    elif compact.startswith("32") and len(compact) in (10, 11):
-        international = compact
-    elif _belgian_nsn_ok(compact) and len(compact) == 9:
-        international = "32" + compact  # mobile number typed without the leading 0
-    else:
+    try:
+        number = phonenumbers.parse(text, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        raise ValidationError("phone", _INVALID_PHONE) from None
+    if not _acceptable(number):
         raise ValidationError("phone", _INVALID_PHONE)
-
-    if not international.isdigit():
-        raise ValidationError("phone", _INVALID_PHONE)
-    if international.startswith("32"):
-        nsn = international[2:]
-        if nsn.startswith("0"):
-            nsn = nsn[1:]  # "+32 0470 …": the trunk 0 typed after the country code
-        if not _belgian_nsn_ok(nsn):
-            raise ValidationError("phone", _INVALID_PHONE)
-        return "+32" + nsn
-    if international.startswith("0") or not 8 <= len(international) <= 15:
-        raise ValidationError("phone", _INVALID_PHONE)
-    return "+" + international
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def format_phone(e164: str) -> str:
-    """Readable Belgian notation for display: "+32470123456" → "0470 12 34 56"."""
-    if not e164.startswith("+32"):
+    """How a stored number is shown: Belgian ones in the national notation ("+32470123456" →
+    "0470 12 34 56", "+3231234567" → "03 123 45 67"); foreign ones as stored ("+31612345678")."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
         return e164
-    nsn = e164[3:]
-    if len(nsn) == 9:
-        return f"0{nsn[:3]} {nsn[3:5]} {nsn[5:7]} {nsn[7:]}"
-    if len(nsn) == 8 and nsn[0] in "2349":
-        return f"0{nsn[0]} {nsn[1:4]} {nsn[4:6]} {nsn[6:]}"
-    if len(nsn) == 8:
-        return f"0{nsn[:2]} {nsn[2:4]} {nsn[4:6]} {nsn[6:]}"
-    return e164
+    if number.country_code != 32 or not phonenumbers.is_possible_number(number):
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
-# ---------------------------------------------------------------- e-mail
+def find_phone(text: str) -> str | None:
+    """The phone number in a sentence, as it was typed: "bel me op 0470 12 34 56 aub" → "0470 12 34 56".
 
-_LOCAL_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
-_LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+    The first acceptable number (see `normalize_phone`) wins; without one, the first number of a
+    possible length ("0499 11 22", a digit missing) is returned, so the form can say what is
+    wrong with it. None when the sentence holds no phone number.
+    """
+    possible = None
+    for match in phonenumbers.PhoneNumberMatcher(text, DEFAULT_REGION, leniency=phonenumbers.Leniency.POSSIBLE):
+        if _acceptable(match.number):
+            return match.raw_string
+        possible = possible or match.raw_string
+    return possible
+
+
+# ---------------------------------------------------------------- e-mail (email-validator)
+
 _INVALID_EMAIL = "Dat e-mailadres klopt niet. Typ het zo: naam@voorbeeld.be."
+_EMAIL_TOKEN = re.compile(r"\S*@\S*")
 
 
 def normalize_email(raw: str | None) -> str:
-    """Trimmed e-mail address with a lower-case domain; requires name@domain.tld."""
+    """A trimmed e-mail address with a lower-case domain ("Jan@Voorbeeld.BE" → "Jan@voorbeeld.be").
+
+    The syntax is checked by email-validator (strict, no internationalised local part, no
+    special-use domains such as .test); whether the domain receives mail is not checked (no DNS
+    lookups while someone waits for an answer). "mailto:" and "<…>" around the address are dropped.
+    """
     if raw is None or not isinstance(raw, str):
         raise ValidationError("email", _INVALID_EMAIL)
     text = unicodedata.normalize("NFC", raw).strip().strip("<>").strip()
     if text.lower().startswith("mailto:"):
         text = text[7:]
-    if not text or len(text) > EMAIL_MAX or text.count("@") != 1:
-        raise ValidationError("email", _INVALID_EMAIL)
-    local, domain = text.split("@")
-    domain = domain.lower().rstrip(".")
-    if not local or len(local) > 64 or not _LOCAL_RE.match(local):
-        raise ValidationError("email", _INVALID_EMAIL)
     try:
-        ascii_domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
+        result = email_validator.validate_email(
+            text.rstrip("."), check_deliverability=False, allow_smtputf8=False, strict=True)
+    except email_validator.EmailNotValidError:
         raise ValidationError("email", _INVALID_EMAIL) from None
-    labels = ascii_domain.split(".")
-    if len(labels) < 2 or not all(_LABEL_RE.match(label) for label in labels):
+    if len(result.ascii_domain.rsplit(".", 1)[-1]) < 2:  # no top-level domain has one letter
         raise ValidationError("email", _INVALID_EMAIL)
-    if not re.fullmatch(r"[a-z]{2,63}|xn--[a-z0-9-]{1,59}", labels[-1]):
-        raise ValidationError("email", _INVALID_EMAIL)
-    return f"{local}@{domain}"
+    return result.normalized
+
+
+def find_email(text: str) -> str | None:
+    """The e-mail address in a sentence (the word with an @), without the punctuation around it."""
+    match = _EMAIL_TOKEN.search(text)
+    if not match:
+        return None
+    return match.group(0).strip(".,;:!?()<>\"'")
+
+
+# ---------------------------------------------------------------- the intake form's answers
+# The booking form (actions/intake_form.py) checks each answer with these and shows the message
+# of the ValidationError as it is. They are stricter than what the storage functions above
+# accept (a name with digits, an over-long topic are refused instead of cleaned or cut).
+
+NAME_TOO_LONG = f"Die naam is te lang. Typ alleen je voornaam en familienaam (maximaal {NAME_MAX} tekens)."
+NAME_BAD_CHARACTERS = "Een naam bestaat uit letters, en soms een - of '. Typ je voornaam en familienaam."
+CONTACT_MISSING = (
+    "Ik heb een telefoonnummer of e-mailadres nodig, zodat de coördinator je kan bereiken. "
+    "Bijvoorbeeld 0470 12 34 56 of naam@voorbeeld.be."
+)
+EMAIL_INVALID = "Dat e-mailadres is niet volledig. Typ het zo: naam@voorbeeld.be."
+TOPIC_TOO_LONG = f"Dat is wat lang. Vat het samen in een of twee zinnen (maximaal {TOPIC_MAX} tekens)."
+TOPIC_EMPTY = "Vertel in een paar woorden waarover je wil praten."
+_NAME_FORBIDDEN = re.compile(r"[0-9<>{}\[\]\\/|@#$%^*=_;:\"+~`]")
+
+
+def find_contact(text: str) -> str | None:
+    """An e-mail address (anything with an @) or else a phone number inside a sentence, as typed."""
+    if "@" in text:
+        return find_email(text)
+    return find_phone(text)
+
+
+def validate_name(raw: object) -> str:
+    """A name as the form asks for it: letters, spaces, - and ' only, at most NAME_MAX characters."""
+    if not isinstance(raw, str):
+        raise ValidationError("name", NAME_BAD_CHARACTERS)
+    text = raw.strip()
+    if len(text) > NAME_MAX:
+        raise ValidationError("name", NAME_TOO_LONG)
+    if _NAME_FORBIDDEN.search(text):
+        raise ValidationError("name", NAME_BAD_CHARACTERS)
+    return clean_name(text)  # drops emoji; needs at least one letter
+
+
+def validate_contact(raw: object) -> str:
+    """A phone number (E.164) or a normalised e-mail address, also when typed inside a sentence."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise ValidationError("contact", CONTACT_MISSING)
+    text = raw.strip()
+    if "@" in text:
+        try:
+            return normalize_email(find_email(text) or text)
+        except ValidationError:
+            raise ValidationError("email", EMAIL_INVALID) from None
+    if sum(ch.isdigit() for ch in text) < 6:
+        raise ValidationError("contact", CONTACT_MISSING)
+    return normalize_phone(find_phone(text) or text)
+
+
+def validate_topic(raw: object) -> str:
+    """What the person wants to talk about: at least two characters, at most TOPIC_MAX."""
+    if isinstance(raw, str) and len(raw.strip()) > TOPIC_MAX:
+        raise ValidationError("topic", TOPIC_TOO_LONG)
+    text = clean_text(raw if isinstance(raw, str) else None, field="topic")
+    if not text or len(text) < 2:
+        raise ValidationError("topic", TOPIC_EMPTY)
+    return text
 
 
 # ---------------------------------------------------------------- questions without personal data

@@ -12,7 +12,7 @@ from . import models
 from .mutualiteiten import BUTTON_LABELS
 from .regions import PROVINCES
 from .timeutil import format_when, format_when_short
-from .validation import ROLES, format_phone
+from .validation import ROLE_LABELS, format_phone
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ class IntakeView:
             lines.append(f"Telefoon: {format_phone(self.phone)}")
         if self.email:
             lines.append(f"E-mail: {self.email}")
-        lines.append(f"Rol: {ROLES.get(self.role, self.role)}")
+        lines.append(f"Rol: {ROLE_LABELS.get(self.role, self.role)}")
         if self.mutualiteit:
             lines.append(f"Ziekenfonds: {self.mutualiteit}")
         if self.postcode or self.province:

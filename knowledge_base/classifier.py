@@ -21,8 +21,8 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from dutch_text import fold
 from knowledge_base.chunking import Chunk
-from knowledge_base.lexical import fold
 
 
 @dataclass(frozen=True)

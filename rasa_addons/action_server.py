@@ -6,6 +6,9 @@ command line (`--actions actions --port 5055`) and refuses every request without
 the header (endpoints.yml). rasa_sdk 3.6 has no authentication of its own: without this, any
 local process could run any action (show, book or delete an intake) for any sender id.
 Without a configured token it refuses everything (fails closed).
+
+This is the action server's start-up: it reads the settings once and hands them to the actions
+(`actions.configure`), which never read the environment per request.
 """
 from __future__ import annotations
 
@@ -72,6 +75,14 @@ def main() -> None:
     from rasa_sdk import endpoint
     from rasa_sdk.executor import ActionExecutor
 
+    from actions import configure
+    from settings import SettingsError, load_settings
+
+    try:
+        configure(load_settings())
+    except SettingsError as exc:
+        log.error("Bad settings, the action server does not start:\n%s", exc)
+        raise SystemExit(1) from None
     answer_failures_kindly(ActionExecutor)
 
     token = os.environ.pop(ACTION_TOKEN_ENV, None)  # not inherited by anything the actions start

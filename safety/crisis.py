@@ -12,8 +12,9 @@ language the reply should be in, so the reply fits without asking anything.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from dutch_text import fold
 
 __all__ = ["Assessment", "assess", "normalise"]
 
@@ -50,8 +51,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": 
 
 def normalise(text: str) -> str:
     """Lower case, accents folded, apostrophes unified, spoken forms written out, one space."""
-    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = fold(text.translate(_APOSTROPHES))
     text = re.sub(r"[\u200b-\u200f\u2060\ufeff]", "", text)  # zero-width characters
     words = re.findall(r"[a-z0-9]+(?:'[a-z]+)?|'[a-z]+|[.!?,;:]", text)
     spoken = " ".join(_SPOKEN.get(word, word) for word in words)

@@ -6,7 +6,8 @@ import os
 import pytest
 import sqlalchemy as sa
 
-from tnw.config import PROJECT_DIR, Settings, load_settings
+from intake import db as intake_db
+from settings import PROJECT_DIR, Settings, load_settings
 
 
 @pytest.fixture
@@ -17,7 +18,38 @@ def settings(tmp_path, monkeypatch) -> Settings:
     for name in ("RASA_AUTH_TOKEN", "TNW_SENDER_SECRET", "DATABASE_URL", "TRACKER_STORE_URL",
                  "TELEGRAM_BOT_TOKEN", "TNW_RASA_PORT", "TNW_ACTION_PORT"):
         monkeypatch.delenv(name, raising=False)
-    return load_settings()
+    loaded = load_settings()
+    # What a process's start-up does with its settings (the action server: actions.configure).
+    monkeypatch.setattr(intake_db, "_default_database", loaded.database_url)
+    return loaded
+
+
+# Fixtures that load the real sentence-transformers model: their tests are marked `embedding`.
+EMBEDDING_FIXTURES = {"real_kb"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if EMBEDDING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.embedding)
+
+
+@pytest.fixture(autouse=True)
+def embedding_model_only_when_marked(request, monkeypatch):
+    """`make test-fast` skips the `embedding` tests; this keeps the mark honest: a test without
+    it that loads the real model fails and says so (an earlier marked test may have loaded it
+    already in a full run, which is why the check is made here and not by timing)."""
+    if request.node.get_closest_marker("embedding") or request.node.get_closest_marker("integration"):
+        yield
+        return
+    from knowledge_base import embeddings
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError(f"{request.node.nodeid} loads the real embedding model: mark it "
+                             "@pytest.mark.embedding (or use the fake embedder)")
+
+    monkeypatch.setattr(embeddings.Embedder, "__init__", refuse)
+    yield
 
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

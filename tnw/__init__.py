@@ -1,1 +1,1 @@
-"""tnw-assistent: orchestration, configuration and the `tnw` command line."""
+"""tnw-assistent: orchestration (training, the servers, evaluations) and the `tnw` command line."""

@@ -32,9 +32,9 @@ from typing import Any
 import httpx
 
 from knowledge_base.evaluation import Question, item_key
+from settings import Settings
 from tnw import engine
 from tnw.answer_scoring import reply_text, score_question
-from tnw.config import Settings
 from tnw.processes import free_port
 
 WEBHOOK_PATH = "/webhooks/rest/webhook"

@@ -25,10 +25,11 @@ Over a run (`aggregate`):
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+from dutch_text import fold
 
 NO_MEASURE = "none"
 KNOWLEDGE_INTENT_PREFIX = "ask_"
@@ -48,8 +49,7 @@ def normalise(text: str | None) -> str:
     """Lower case, no accents, one space for any run of whitespace, units next to numbers."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    plain = fold(str(text))
     plain = " ".join(plain.translate(_QUOTES).split())
     plain = _UNIT_AFTER.sub(r"\1\2", plain)
     return _UNIT_BEFORE.sub(r"\1\2", plain)

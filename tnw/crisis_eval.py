@@ -13,7 +13,7 @@ import click
 
 from safety.crisis import assess
 from safety.evaluation import TEAM_SET, CrisisReport, load_cases, score
-from tnw.config import PROJECT_DIR, load_settings
+from settings import PROJECT_DIR, Settings
 
 DEV_B = PROJECT_DIR.parent / "shared" / "eval" / "dev-b.yaml"
 
@@ -31,14 +31,15 @@ def _print_report(name: str, detector: str, report: CrisisReport) -> None:
 @click.argument("sets", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
 @click.option("--patterns-only", is_flag=True, help="Skip the trained model (no Rasa server needed).")
-def crisis_eval(sets: tuple[Path, ...], as_json: bool, patterns_only: bool) -> None:
+@click.pass_obj
+def crisis_eval(settings: Settings, sets: tuple[Path, ...], as_json: bool, patterns_only: bool) -> None:
     """Recall and precision of the crisis check on SETS (default: the team's set and dev-b)."""
     from tnw.nlu_client import open_nlu_parser
 
     chosen = sets or tuple(path for path in (TEAM_SET, DEV_B) if path.exists())
     results: dict[str, dict[str, dict]] = {}
     with contextlib.ExitStack() as stack:
-        parse = None if patterns_only else stack.enter_context(open_nlu_parser(load_settings()))
+        parse = None if patterns_only else stack.enter_context(open_nlu_parser(settings))
         if parse is None and not patterns_only:
             click.echo("No trained model: only the pattern net is measured (run `tnw train`).", err=True)
         for path in chosen:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tnw.config import Settings
+from settings import Settings
 from tnw.processes import child_environment, tail
 
 # What a trained model depends on: change any of these and the model is retrained.

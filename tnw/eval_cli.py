@@ -16,8 +16,14 @@ from pathlib import Path
 
 import click
 
-# The same small seams as `tnw kb` (tests replace them): settings, the knowledge base, an error.
-from knowledge_base.cli import _fail, _load_kb, _settings  # noqa: E402
+# The same small seams as `tnw kb` (tests replace them): the knowledge base, an error; and settings.
+from knowledge_base.cli import _fail, _load_kb
+from settings import Settings, load_settings
+
+
+def _settings() -> Settings:
+    """The settings `tnw` read at its start (click's context object), or read now when run alone."""
+    return click.get_current_context().find_object(Settings) or load_settings()
 
 
 def _note(message: str) -> None:

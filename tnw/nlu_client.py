@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator
 
 import httpx
 
+from settings import Settings
 from tnw import engine
-from tnw.config import Settings
 from tnw.processes import ProcessGroup, free_port
 
 Parser = Callable[[str], str]

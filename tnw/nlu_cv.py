@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
+from settings import Settings
 from tnw import engine
-from tnw.config import load_settings
 
 
 def intent_summary(report: dict) -> dict:
@@ -35,9 +35,9 @@ def intent_summary(report: dict) -> dict:
 @click.command("nlu-cv")
 @click.option("--folds", default=5, show_default=True, help="Number of folds.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def nlu_cv(folds: int, as_json: bool) -> None:
+@click.pass_obj
+def nlu_cv(settings: Settings, folds: int, as_json: bool) -> None:
     """Cross-validate intent classification on nlu/data/nlu (takes a few minutes per fold)."""
-    settings = load_settings()
     out = settings.data_dir / "reports" / "nlu-cv"
     log_path = settings.logs_dir / "nlu-cv.log"
     started = time.monotonic()

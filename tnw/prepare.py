@@ -5,8 +5,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from settings import Settings
 from tnw import engine
-from tnw.config import Settings
 
 
 def prepare_database(settings: Settings, echo: Callable[[str], None] = print) -> None:
@@ -20,7 +20,7 @@ def prepare_database(settings: Settings, echo: Callable[[str], None] = print) ->
         check_pseudonym_key(session, settings.sender_secret)  # KeyMismatch stops the start
     if settings.demo_data:
         with session_factory(settings.database_url)() as session:
-            created = seed_demo_data(session)
+            created = seed_demo_data(session, telegram_token=settings.telegram_bot_token)
         if created.get("skipped"):
             echo("No demo coordinators: a Telegram bot token is set (register real ones with tnw coordinators).")
         else:

@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 
 from rasa_addons.shared_secret import ACTION_TOKEN_ENV, RASA_AUTH_TOKEN_ENV, WEBHOOK_SECRET_ENV
+from settings import SKIP_DOTENV, Settings, exposure_problem
 from tnw import engine
-from tnw.config import SKIP_DOTENV, Settings, exposure_problem
 from tnw.processes import ManagedProcess, ProcessGroup, StartupError
 
 # Never handed on as such; each server gets its own secrets explicitly below.
@@ -69,15 +69,18 @@ def action_server(settings: Settings) -> ManagedProcess:
 SERVING_THREAD_VARIABLES = ("TF_INTER_OP_PARALLELISM_THREADS", "TF_INTRA_OP_PARALLELISM_THREADS")
 
 
-def rasa_server(settings: Settings, model: Path) -> ManagedProcess:
+def rasa_server(settings: Settings, model: Path, index: int = 0) -> ManagedProcess:
+    """Rasa server number `index` (0-based) on TNW_RASA_PORT + index; the first logs to rasa.log."""
+    port = settings.rasa_port + index
+    url = settings.rasa_urls[index]
     # /status answers 200 only once a model is loaded, and only with the auth token.
     return ManagedProcess(
-        name="Rasa server",
-        command=engine.server_command(settings, model),
-        log_path=settings.logs_dir / "rasa.log",
+        name="Rasa server" if settings.rasa_servers == 1 else f"Rasa server {index + 1}",
+        command=engine.server_command(settings, model, port=port),
+        log_path=settings.logs_dir / ("rasa.log" if index == 0 else f"rasa-{index + 1}.log"),
         host=settings.rasa_host,
-        port=settings.rasa_port,
-        is_ready=lambda: _answers(f"{settings.rasa_url}/status", token=settings.rasa_auth_token),
+        port=port,
+        is_ready=lambda: _answers(f"{url}/status", token=settings.rasa_auth_token),
         env={
             **engine.engine_env(settings),  # includes the action token Rasa sends (endpoints.yml)
             **{name: os.environ.get(name, "1") for name in SERVING_THREAD_VARIABLES},
@@ -88,16 +91,38 @@ def rasa_server(settings: Settings, model: Path) -> ManagedProcess:
     )
 
 
+def profile_problem(settings: Settings) -> str | None:
+    """Why this profile cannot start with these settings, or None.
+
+    Several Rasa servers share the conversations, so they need a database server for them and
+    Redis for Rasa's locks; SQLite under var/ is for the embedded profile's single server.
+    """
+    if settings.profile != "production":
+        if settings.rasa_servers > 1:
+            return ("TNW_RASA_SERVERS > 1 needs the production profile (TNW_PROFILE=production or "
+                    "`tnw run --profile production`): several servers share PostgreSQL and Redis.")
+        return None
+    missing = [name for name, value in (("DATABASE_URL", settings.database_url),
+                                        ("TRACKER_STORE_URL", settings.tracker_store_url))
+               if value.startswith("sqlite")]
+    if not settings.lock_store_url:
+        missing.append("LOCK_STORE_URL")
+    if missing:
+        return (f"The production profile needs {', '.join(missing)}: PostgreSQL for the intakes and the "
+                "conversations, Redis for Rasa's locks (see .env.example and deploy/README.md).")
+    return None
+
+
 def backend(settings: Settings, model: Path) -> ProcessGroup:
-    """Both servers, action server first (Rasa calls it), stopped together.
+    """The action server first (Rasa calls it), then the Rasa servers, stopped together.
 
     Refuses (StartupError) to listen on a non-loopback interface without operator-set secrets.
     """
-    problem = exposure_problem(settings)
+    problem = exposure_problem(settings) or profile_problem(settings)
     if problem:
         raise StartupError(problem)
     settings.db_dir.mkdir(parents=True, exist_ok=True)
     return ProcessGroup(
-        [action_server(settings), rasa_server(settings, model)],
+        [action_server(settings), *(rasa_server(settings, model, index) for index in range(settings.rasa_servers))],
         startup_timeout=settings.startup_timeout,
     )

@@ -9,33 +9,69 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import booking_helpers as h
-from actions.booking import (
+from actions.appointments import (
     ActionAskCancel,
-    ActionAskMutualiteit,
     ActionCancelAppointment,
-    ActionChooseSlot,
     ActionConfirmationDeclined,
-    ActionConsentRefused,
-    ActionGiveConsent,
     ActionMyAppointment,
     ActionOfferReschedule,
-    ActionOfferSlots,
-    ActionStartBooking,
+)
+from actions.booking_replies import mutualiteit_buttons, spread_over_days
+from actions.booking_slots import (
+    CONTACT,
+    FORM_NAME,
+    FORM_SLOTS,
+    MUTUALITEIT,
+    NAME,
+    NONE_FITS,
+    POSTCODE,
+    RESCHEDULE_SLOT,
+    STEP_SLOT,
+    TOPIC,
+    UNKNOWN_MUTUALITEIT,
+)
+from actions.consent import ActionConsentRefused, ActionGiveConsent, ActionStartBooking
+from actions.intake_form import (
+    ActionAskMutualiteit,
     ActionStopBooking,
     ValidateIntakeForm,
-    spread_over_days,
+    validate_mutualiteit,
+    validate_postcode,
 )
-from intake import ValidationError, add_coordinator, give_consent, has_consent, upcoming_intakes
+from actions.message_parsing import extract_for_slot, find_correction, is_new_answer
+from actions.moments import ActionChooseSlot, ActionOfferSlots
+from actions.texts import (
+    ALREADY_YOURS,
+    BUTTON_EXPIRED,
+    CANCEL_KEPT,
+    FORM_STOPPED,
+    MUTUALITEIT_UNKNOWN,
+    NO_APPOINTMENT,
+    NO_SLOTS,
+    POSTCODE_NOT_BELGIAN,
+    QUESTIONS,
+    SLOT_TAKEN_NO_ALTERNATIVES,
+    STOP_ACK,
+)
+from intake import MUTUALITEITEN, ValidationError, add_coordinator, give_consent, has_consent, upcoming_intakes
 from intake.db import default_session_factory
 from intake.models import Intake, Slot
-from tnw.config import PROJECT_DIR
+from intake.validation import (
+    CONTACT_MISSING,
+    EMAIL_INVALID,
+    NAME_BAD_CHARACTERS,
+    NAME_TOO_LONG,
+    validate_contact,
+    validate_name,
+    validate_topic,
+)
+from settings import PROJECT_DIR
 
 SENDER = "test-aaaaaaaaaaaaaaaaaaaaaaaa"
 OTHER = "test-bbbbbbbbbbbbbbbbbbbbbbbb"
 FORM_VALUES = {
-    h.NAME: "Jan Peeters", h.CONTACT: "+32470123456", h.MUTUALITEIT: "CM",
-    h.POSTCODE: "9000", h.TOPIC: "Halftijds terug na mijn burn-out",
+    NAME: "Jan Peeters", CONTACT: "+32470123456", MUTUALITEIT: "CM",
+    POSTCODE: "9000", TOPIC: "Halftijds terug na mijn burn-out",
 }
 
 
@@ -127,25 +163,25 @@ def test_booking_asks_consent_saying_what_why_who_and_how_long(kb_env):
                   "Alleen de coördinator", "een jaar", "wissen"):
         assert words in text
     assert payloads(messages) == ["/affirm", "/deny"]
-    assert slots[h.STEP_SLOT] == "ask_consent"
+    assert slots[STEP_SLOT] == "ask_consent"
 
 
 def test_consent_yes_is_stored_and_starts_the_form(db):
     messages, slots, _ = run(ActionGiveConsent(), tracker("ja", "affirm"))
-    assert slots[h.STEP_SLOT] == "start_form"
+    assert slots[STEP_SLOT] == "start_form"
     with db() as session:
         assert has_consent(session, SENDER)
 
 
 def test_consent_given_before_starts_the_form_at_once(db, consented):
     _, slots, _ = run(ActionStartBooking(), tracker("ik wil een afspraak", "book_intake"))
-    assert slots[h.STEP_SLOT] == "start_form"
+    assert slots[STEP_SLOT] == "start_form"
 
 
 def test_no_consent_stores_nothing_and_still_gives_the_contact_route(db):
     messages, slots, _ = run(ActionConsentRefused(), tracker("nee", "deny"))
     assert "ziekenfonds" in texts(messages) and "terug-naar-werk-coördinator" in texts(messages)
-    assert slots[h.STEP_SLOT] is None
+    assert slots[STEP_SLOT] is None
     with db() as session:
         assert not has_consent(session, SENDER)
 
@@ -163,13 +199,13 @@ def test_an_employer_is_told_the_employee_books_and_what_the_employer_can_do(kb_
     assert "vrijwillig" in text_out and "zelf" in text_out
     assert "arbeidsarts" in text_out and "BTOM" in text_out and "jobcoaching" in text_out
     assert all(len(p.encode()) <= 64 for p in payloads(messages))
-    assert slots[h.STEP_SLOT] is None and slots["role"] == "employer"
+    assert slots[STEP_SLOT] is None and slots["role"] == "employer"
 
 
 def test_an_employer_asking_for_themself_gets_the_normal_flow(kb_env):
     _, slots, _ = run(ActionStartBooking(), tracker("ik wil een afspraak voor mezelf", "book_intake",
                                                      slots={"role": "employer"}))
-    assert slots[h.STEP_SLOT] == "ask_consent"
+    assert slots[STEP_SLOT] == "ask_consent"
 
 
 @pytest.mark.parametrize("text", [
@@ -182,7 +218,7 @@ def test_someone_close_is_told_kindly_that_the_person_concerned_books(kb_env, db
     reply = texts(messages)
     assert "vrijwillig" in reply and "zelf" in reply and "naaste" in reply
     assert "toestemming" not in reply.lower() and "Ga je akkoord" not in reply  # no consent, no form
-    assert slots[h.STEP_SLOT] is None
+    assert slots[STEP_SLOT] is None
     assert any('"role":"participant"' in p.replace(" ", "") for p in payloads(messages))
     assert all(len(p.encode()) <= 64 for p in payloads(messages))
 
@@ -190,7 +226,7 @@ def test_someone_close_is_told_kindly_that_the_person_concerned_books(kb_env, db
 def test_for_myself_is_not_someone_else(kb_env, db):
     _, slots, _ = run(ActionStartBooking(),
                       tracker("ik wil een afspraak voor mezelf, mijn man rijdt mij", "book_intake"))
-    assert slots[h.STEP_SLOT] == "ask_consent"
+    assert slots[STEP_SLOT] == "ask_consent"
 
 
 def test_a_number_in_the_booking_request_fills_the_contact_after_consent(db):
@@ -200,24 +236,24 @@ def test_a_number_in_the_booking_request_fills_the_contact_after_consent(db):
         {"event": "user", "text": "ja", "parse_data": {"intent": {"name": "affirm"}}},
     ]
     messages, slots, _ = run(ActionGiveConsent(), tracker("ja", "affirm", events=events))
-    assert slots[h.STEP_SLOT] == "start_form" and slots[h.CONTACT] == "+32470123456"
+    assert slots[STEP_SLOT] == "start_form" and slots[CONTACT] == "+32470123456"
     assert "0470 12 34 56" in texts(messages)  # read back, so a wrong number can be corrected
 
 
 def test_no_number_in_the_request_leaves_the_contact_to_the_form(db):
     events = [{"event": "user", "text": "ik wil een afspraak", "parse_data": {"intent": {"name": "book_intake"}}}]
     _, slots, _ = run(ActionGiveConsent(), tracker("ja", "affirm", events=events))
-    assert h.CONTACT not in slots
+    assert CONTACT not in slots
 
 
 def test_a_number_with_consent_given_before_is_filled_at_once(db, consented):
     _, slots, _ = run(ActionStartBooking(), tracker("kan iemand mij bellen op 0486 21 43 65", "book_intake"))
-    assert slots[h.STEP_SLOT] == "start_form" and slots[h.CONTACT] == "+32486214365"
+    assert slots[STEP_SLOT] == "start_form" and slots[CONTACT] == "+32486214365"
 
 
 def test_a_call_me_message_in_the_form_answers_the_contact_question():
-    assert h.extract_for_slot(h.CONTACT, "bel mij terug op 0470 12 34 56", "book_intake") == "0470 12 34 56"
-    assert h.extract_for_slot(h.NAME, "bel mij terug op 0470 12 34 56", "book_intake") is None
+    assert extract_for_slot(CONTACT, "bel mij terug op 0470 12 34 56", "book_intake") == "0470 12 34 56"
+    assert extract_for_slot(NAME, "bel mij terug op 0470 12 34 56", "book_intake") is None
 
 
 # ---------------------------------------------------------------- helpers: finding values
@@ -238,20 +274,20 @@ def test_a_call_me_message_in_the_form_answers_the_contact_question():
     ("mijn mail is jan@voorbeeld.be.", "jan@voorbeeld.be"),
 ])
 def test_contact_validator_accepts_phone_numbers_in_every_format_and_e_mail(raw, expected):
-    assert h.validate_contact(h.extract_for_slot(h.CONTACT, raw, "inform")) == expected
+    assert validate_contact(extract_for_slot(CONTACT, raw, "inform")) == expected
 
 
 @pytest.mark.parametrize("raw, message", [
-    ("jan@", h.EMAIL_INVALID),
-    ("jan@telenet", h.EMAIL_INVALID),
+    ("jan@", EMAIL_INVALID),
+    ("jan@telenet", EMAIL_INVALID),
     ("0470 12 34", "Dat telefoonnummer klopt niet"),
     ("12345678901234567", "Dat telefoonnummer klopt niet"),
-    ("dat geef ik liever niet", h.CONTACT_MISSING),
-    ("'; DROP TABLE intakes;--", h.CONTACT_MISSING),
+    ("dat geef ik liever niet", CONTACT_MISSING),
+    ("'; DROP TABLE intakes;--", CONTACT_MISSING),
 ])
 def test_contact_validator_re_asks_in_dutch(raw, message):
     with pytest.raises(ValidationError) as info:
-        h.validate_contact(h.extract_for_slot(h.CONTACT, raw, "inform"))
+        validate_contact(extract_for_slot(CONTACT, raw, "inform"))
     assert info.value.message.startswith(message)
 
 
@@ -264,20 +300,20 @@ def test_contact_validator_re_asks_in_dutch(raw, message):
     ("Zoë Müller", "Zoë Müller"),
 ])
 def test_name_validator_accepts_real_names(raw, expected):
-    assert h.validate_name(h.extract_for_slot(h.NAME, raw, "inform")) == expected
+    assert validate_name(extract_for_slot(NAME, raw, "inform")) == expected
 
 
 @pytest.mark.parametrize("raw, message", [
-    ("J" * 500, h.NAME_TOO_LONG),
+    ("J" * 500, NAME_TOO_LONG),
     ("😊😊😊", "Dat lijkt geen naam"),
-    ("<script>alert(1)</script>", h.NAME_BAD_CHARACTERS),
-    ("Robert'); DROP TABLE intakes;--", h.NAME_BAD_CHARACTERS),
-    ("<b>Jan</b>", h.NAME_BAD_CHARACTERS),
-    ("Jan123", h.NAME_BAD_CHARACTERS),
+    ("<script>alert(1)</script>", NAME_BAD_CHARACTERS),
+    ("Robert'); DROP TABLE intakes;--", NAME_BAD_CHARACTERS),
+    ("<b>Jan</b>", NAME_BAD_CHARACTERS),
+    ("Jan123", NAME_BAD_CHARACTERS),
 ])
 def test_name_validator_refuses_bad_input_with_a_dutch_reason(raw, message):
     with pytest.raises(ValidationError) as info:
-        h.validate_name(raw)
+        validate_name(raw)
     assert info.value.message.startswith(message)
 
 
@@ -286,77 +322,77 @@ def test_name_validator_refuses_bad_input_with_a_dutch_reason(raw, message):
     ("B-9000", "9000"), ("BE 8500", "8500"), ("postcode 2300", "2300"),
 ])
 def test_postcode_validator_accepts_belgian_postcodes(raw, expected):
-    assert h.validate_postcode(h.extract_for_slot(h.POSTCODE, raw, "inform")) == expected
+    assert validate_postcode(extract_for_slot(POSTCODE, raw, "inform")) == expected
 
 
 @pytest.mark.parametrize("raw", ["75001 Parijs", "NL-1012", "0999", "Gent", "12", "1234567"])
 def test_postcode_validator_refuses_postcodes_outside_belgium(raw):
     with pytest.raises(ValidationError) as info:
-        h.validate_postcode(h.extract_for_slot(h.POSTCODE, raw, "inform"))
-    assert info.value.message == h.POSTCODE_NOT_BELGIAN
+        validate_postcode(extract_for_slot(POSTCODE, raw, "inform"))
+    assert info.value.message == POSTCODE_NOT_BELGIAN
 
 
 @pytest.mark.parametrize("raw, expected", [
     ("CM", "CM"), ("ik zit bij de CM", "CM"), ("de christelijke mutualiteit", "CM"),
     ("Partena", "Helan"), ("vnz", "Vlaams & Neutraal Ziekenfonds"), ("bij helan", "Helan"),
     ("Kas der geneeskundige verzorging van HR Rail", "Kas der geneeskundige verzorging van HR Rail"),
-    ("Ik weet het niet", h.UNKNOWN_MUTUALITEIT),
+    ("Ik weet het niet", UNKNOWN_MUTUALITEIT),
 ])
 def test_mutualiteit_validator(raw, expected):
-    assert h.validate_mutualiteit(h.extract_for_slot(h.MUTUALITEIT, raw, "inform")) == expected
+    assert validate_mutualiteit(extract_for_slot(MUTUALITEIT, raw, "inform")) == expected
 
 
 def test_mutualiteit_validator_refuses_unknown_funds():
     with pytest.raises(ValidationError) as info:
-        h.validate_mutualiteit("De Verzekering NV")
-    assert info.value.message == h.MUTUALITEIT_UNKNOWN
+        validate_mutualiteit("De Verzekering NV")
+    assert info.value.message == MUTUALITEIT_UNKNOWN
 
 
 def test_mutualiteit_buttons_come_from_the_list_and_fit_telegram():
-    buttons = h.mutualiteit_buttons()
-    assert [b["payload"] for b in buttons[:-1]] == list(h.MUTUALITEITEN)
+    buttons = mutualiteit_buttons()
+    assert [b["payload"] for b in buttons[:-1]] == list(MUTUALITEITEN)
     assert all(len(b["payload"].encode()) <= 64 for b in buttons)
-    assert all(h.validate_mutualiteit(b["payload"]) for b in buttons)
+    assert all(validate_mutualiteit(b["payload"]) for b in buttons)
 
 
 def test_topic_validator():
-    assert h.validate_topic("  <b>Mijn rug</b>   en halftijds werken ") == "<b>Mijn rug</b> en halftijds werken"
+    assert validate_topic("  <b>Mijn rug</b>   en halftijds werken ") == "<b>Mijn rug</b> en halftijds werken"
     with pytest.raises(ValidationError):
-        h.validate_topic("x" * 500)
+        validate_topic("x" * 500)
     with pytest.raises(ValidationError):
-        h.validate_topic(" ")
+        validate_topic(" ")
 
 
 def test_questions_and_other_requests_are_not_taken_as_answers():
-    assert h.extract_for_slot(h.NAME, "wat is BTOM?", "ask_measure") is None
-    assert h.extract_for_slot(h.NAME, "Jan Peeters", "ask_measure") == "Jan Peeters"  # misclassified name
-    assert h.extract_for_slot(h.NAME, "hallo", "greet") is None
-    assert h.extract_for_slot(h.NAME, "stop", "stop") is None
-    assert h.extract_for_slot(h.NAME, "ik ben werkgever", "inform",
+    assert extract_for_slot(NAME, "wat is BTOM?", "ask_measure") is None
+    assert extract_for_slot(NAME, "Jan Peeters", "ask_measure") == "Jan Peeters"  # misclassified name
+    assert extract_for_slot(NAME, "hallo", "greet") is None
+    assert extract_for_slot(NAME, "stop", "stop") is None
+    assert extract_for_slot(NAME, "ik ben werkgever", "inform",
                               [{"entity": "role", "value": "employer"}]) is None
-    assert h.extract_for_slot(h.CONTACT, "wie betaalt jobcoaching?", "ask_eligibility") is None
-    assert h.extract_for_slot(h.CONTACT, "0470 12 34 56", "ask_measure") == "0470 12 34 56"
-    assert h.extract_for_slot(h.POSTCODE, "9000", "ask_financial_impact") == "9000"
-    assert h.extract_for_slot(h.TOPIC, "kom ik in aanmerking voor BTOM?", "ask_eligibility") \
+    assert extract_for_slot(CONTACT, "wie betaalt jobcoaching?", "ask_eligibility") is None
+    assert extract_for_slot(CONTACT, "0470 12 34 56", "ask_measure") == "0470 12 34 56"
+    assert extract_for_slot(POSTCODE, "9000", "ask_financial_impact") == "9000"
+    assert extract_for_slot(TOPIC, "kom ik in aanmerking voor BTOM?", "ask_eligibility") \
         == "kom ik in aanmerking voor BTOM?"
-    assert h.extract_for_slot(h.TOPIC, "wis mijn gegevens", "privacy_delete_data") is None
+    assert extract_for_slot(TOPIC, "wis mijn gegevens", "privacy_delete_data") is None
 
 
 def test_corrections_are_recognised_only_for_fields_answered_before():
-    filled = {h.NAME: "Jan", h.CONTACT: "+32470123456", h.MUTUALITEIT: None}
-    assert h.find_correction("mijn nummer is eigenlijk 0499 11 22 33", h.MUTUALITEIT, filled) \
-        == (h.CONTACT, "0499 11 22 33")
-    assert h.find_correction("sorry, mijn naam is eigenlijk Jan Peters", h.MUTUALITEIT, filled) \
-        == (h.NAME, "Jan Peters")
-    assert h.find_correction("mijn postcode is eigenlijk 9000", h.MUTUALITEIT, filled) is None  # not given yet
-    assert h.find_correction("0499 11 22 33", h.MUTUALITEIT, filled) is None  # no correction cue
+    filled = {NAME: "Jan", CONTACT: "+32470123456", MUTUALITEIT: None}
+    assert find_correction("mijn nummer is eigenlijk 0499 11 22 33", MUTUALITEIT, filled) \
+        == (CONTACT, "0499 11 22 33")
+    assert find_correction("sorry, mijn naam is eigenlijk Jan Peters", MUTUALITEIT, filled) \
+        == (NAME, "Jan Peters")
+    assert find_correction("mijn postcode is eigenlijk 9000", MUTUALITEIT, filled) is None  # not given yet
+    assert find_correction("0499 11 22 33", MUTUALITEIT, filled) is None  # no correction cue
 
 
 # ---------------------------------------------------------------- the form validation action
 
 
-def form_tracker(text, intent="inform", requested=h.NAME, filled=None, entities=(), latest="action_listen"):
-    slots = {s: None for s in h.FORM_SLOTS}
+def form_tracker(text, intent="inform", requested=NAME, filled=None, entities=(), latest="action_listen"):
+    slots = {s: None for s in FORM_SLOTS}
     slots.update(filled or {})
     slots["requested_slot"] = requested
     # The events as Rasa's form hands them to its validation action: the user's message, any
@@ -365,22 +401,22 @@ def form_tracker(text, intent="inform", requested=h.NAME, filled=None, entities=
     if latest != "action_listen":
         events += [{"event": "action", "name": latest}, {"event": "bot", "text": "..."}]
     events += [{"event": "slot", "name": "requested_slot", "value": requested},
-               {"event": "action", "name": h.FORM_NAME}]
-    return tracker(text, intent, entities=entities, slots=slots, active_loop=h.FORM_NAME,
-                   latest_action=h.FORM_NAME, events=events)
+               {"event": "action", "name": FORM_NAME}]
+    return tracker(text, intent, entities=entities, slots=slots, active_loop=FORM_NAME,
+                   latest_action=FORM_NAME, events=events)
 
 
 def test_form_fills_the_asked_slot_and_asks_the_next(domain):
     messages, slots, _ = run(ValidateIntakeForm(), form_tracker("mijn naam is Jan Peeters"), domain)
-    assert slots == {h.NAME: "Jan Peeters"}
+    assert slots == {NAME: "Jan Peeters"}
     assert messages == []
 
 
 def test_form_re_asks_with_the_reason_when_the_answer_is_wrong(domain):
-    messages, slots, _ = run(ValidateIntakeForm(), form_tracker("jan@", requested=h.CONTACT,
-                                                                filled={h.NAME: "Jan"}), domain)
-    assert slots == {h.CONTACT: None}
-    assert texts(messages) == h.EMAIL_INVALID
+    messages, slots, _ = run(ValidateIntakeForm(), form_tracker("jan@", requested=CONTACT,
+                                                                filled={NAME: "Jan"}), domain)
+    assert slots == {CONTACT: None}
+    assert texts(messages) == EMAIL_INVALID
 
 
 def test_form_lets_a_question_through_so_the_rules_answer_it(domain):
@@ -396,47 +432,47 @@ def test_form_does_not_extract_again_when_coming_back_after_a_question(domain):
 
 def test_a_new_answer_is_recognised_in_the_tracker_rasa_sends():
     fresh = form_tracker("Jan Peeters").events
-    assert h.is_new_answer(fresh)
-    assert not h.is_new_answer(form_tracker("Jan Peeters", latest="action_answer_kb").events)
+    assert is_new_answer(fresh)
+    assert not is_new_answer(form_tracker("Jan Peeters", latest="action_answer_kb").events)
     # right after consent the form asks its first question: "/affirm" is not a name
-    assert not h.is_new_answer([{"event": "user", "text": "/affirm"},
+    assert not is_new_answer([{"event": "user", "text": "/affirm"},
                                 {"event": "action", "name": "action_give_consent"},
-                                {"event": "action", "name": h.FORM_NAME}])
+                                {"event": "action", "name": FORM_NAME}])
 
 
 def test_form_takes_a_correction_and_asks_its_question_again(domain):
-    filled = {h.NAME: "Jan Peeters", h.CONTACT: "+32470123456"}
+    filled = {NAME: "Jan Peeters", CONTACT: "+32470123456"}
     messages, slots, _ = run(ValidateIntakeForm(), form_tracker(
-        "mijn nummer is eigenlijk 0499 11 22 33", requested=h.MUTUALITEIT, filled=filled), domain)
-    assert slots == {h.CONTACT: "+32499112233"}
+        "mijn nummer is eigenlijk 0499 11 22 33", requested=MUTUALITEIT, filled=filled), domain)
+    assert slots == {CONTACT: "+32499112233"}
     assert "aangepast" in texts(messages) and "0499 11 22 33" in texts(messages)
 
 
 def test_form_keeps_the_old_value_when_a_correction_is_invalid(domain):
-    filled = {h.NAME: "Jan Peeters", h.CONTACT: "+32470123456"}
+    filled = {NAME: "Jan Peeters", CONTACT: "+32470123456"}
     messages, slots, _ = run(ValidateIntakeForm(), form_tracker(
-        "mijn e-mail is eigenlijk jan@", requested=h.MUTUALITEIT, filled=filled), domain)
-    assert slots == {h.CONTACT: "+32470123456"}
-    assert h.EMAIL_INVALID in texts(messages)
+        "mijn e-mail is eigenlijk jan@", requested=MUTUALITEIT, filled=filled), domain)
+    assert slots == {CONTACT: "+32470123456"}
+    assert EMAIL_INVALID in texts(messages)
 
 
 def test_ask_mutualiteit_has_a_button_per_fund():
     messages, _, _ = run(ActionAskMutualiteit(), tracker())
-    assert messages[0]["text"] == h.QUESTIONS[h.MUTUALITEIT]
-    assert len(messages[0]["buttons"]) == len(h.MUTUALITEITEN) + 1
+    assert messages[0]["text"] == QUESTIONS[MUTUALITEIT]
+    assert len(messages[0]["buttons"]) == len(MUTUALITEITEN) + 1
 
 
 def test_stop_during_the_form_ends_it_and_forgets_the_answers(kb_env):
-    t = form_tracker("stop", "stop", requested=h.CONTACT, filled={h.NAME: "Jan"})
+    t = form_tracker("stop", "stop", requested=CONTACT, filled={NAME: "Jan"})
     messages, slots, events = run(ActionStopBooking(), t)
-    assert texts(messages) == h.FORM_STOPPED
+    assert texts(messages) == FORM_STOPPED
     assert {"event": "active_loop", "name": None, "timestamp": None} in events
-    assert all(slots[s] is None for s in h.FORM_SLOTS) and slots["requested_slot"] is None
+    assert all(slots[s] is None for s in FORM_SLOTS) and slots["requested_slot"] is None
 
 
 def test_stop_outside_the_form_just_acknowledges(kb_env):
     messages, slots, events = run(ActionStopBooking(), tracker("stop", "stop"))
-    assert texts(messages) == h.STOP_ACK
+    assert texts(messages) == STOP_ACK
 
 
 # ---------------------------------------------------------------- offering moments and booking
@@ -445,8 +481,8 @@ def test_stop_outside_the_form_just_acknowledges(kb_env):
 def test_free_moments_are_offered_as_buttons_spread_over_days(slots):
     messages, step, _ = run(ActionOfferSlots(), tracker(slots=FORM_VALUES))
     offered = slot_ids(messages)
-    assert 3 <= len([i for i in offered if i != h.NONE_FITS]) <= 5
-    assert offered[-1] == h.NONE_FITS
+    assert 3 <= len([i for i in offered if i != NONE_FITS]) <= 5
+    assert offered[-1] == NONE_FITS
     numbers = [int(i) for i in offered[:-1]]
     assert {slots[0], slots[2], slots[4]} <= set(numbers)  # every day is offered
     assert numbers == sorted(numbers)  # in time order
@@ -456,8 +492,8 @@ def test_free_moments_are_offered_as_buttons_spread_over_days(slots):
 def test_no_free_moments_gives_the_contact_route_and_stores_nothing(coordinator, db):
     messages, slots, _ = run(ActionOfferSlots(), tracker(slots=FORM_VALUES))
     text = texts(messages)
-    assert h.NO_SLOTS in text and "Demo An Voorbeeld" in text and "09 123 45 67" in text
-    assert all(slots[s] is None for s in h.FORM_SLOTS)
+    assert NO_SLOTS in text and "Demo An Voorbeeld" in text and "09 123 45 67" in text
+    assert all(slots[s] is None for s in FORM_SLOTS)
 
 
 def test_booking_succeeds_with_a_full_confirmation(db, slots, consented):
@@ -467,15 +503,15 @@ def test_booking_succeeds_with_a_full_confirmation(db, slots, consented):
     assert "(Belgische tijd)" in text and " om " in text
     assert "identiteitskaart" in text and "attest" in text and "arbeidsarts" in text
     assert "mijn afspraak" in text and "0470 12 34 56" in text
-    assert all(slot_values[s] is None for s in h.FORM_SLOTS)
+    assert all(slot_values[s] is None for s in FORM_SLOTS)
     with db() as session:
         [view] = upcoming_intakes(session, SENDER)
         assert view.slot_id == slots[0] and view.participant_name == "Jan Peeters"
-        assert view.province == "oost-vlaanderen" and view.topic == FORM_VALUES[h.TOPIC]
+        assert view.province == "oost-vlaanderen" and view.topic == FORM_VALUES[TOPIC]
 
 
 def test_booking_with_an_e_mail_address_and_unknown_fund(db, slots, consented):
-    values = {**FORM_VALUES, h.CONTACT: "jan@voorbeeld.be", h.MUTUALITEIT: h.UNKNOWN_MUTUALITEIT}
+    values = {**FORM_VALUES, CONTACT: "jan@voorbeeld.be", MUTUALITEIT: UNKNOWN_MUTUALITEIT}
     messages, _, _ = book(slots[1], slots_values=values)
     assert "via jan@voorbeeld.be" in texts(messages)
     with db() as session:
@@ -499,9 +535,9 @@ def test_a_moment_taken_meanwhile_gives_fresh_alternatives(db, slots, consented)
 def test_the_same_button_pressed_twice_books_once(db, slots, consented):
     book(slots[0])
     messages, _, _ = book(slots[0], slots_values={})  # the answers were cleared after booking
-    assert h.ALREADY_YOURS in texts(messages)
+    assert ALREADY_YOURS in texts(messages)
     messages, _, _ = book(slots[0])  # or still there (a second device)
-    assert h.ALREADY_YOURS in texts(messages)
+    assert ALREADY_YOURS in texts(messages)
     with db() as session:
         assert session.query(Intake).count() == 1
 
@@ -515,7 +551,7 @@ def test_another_moment_pressed_after_booking_shows_the_existing_appointment(db,
 
 def test_an_old_button_without_answers_or_appointment_is_explained(slots, consented):
     messages, _, _ = book(slots[0], slots_values={})
-    assert texts(messages) == h.BUTTON_EXPIRED and payloads(messages) == ["/book_intake"]
+    assert texts(messages) == BUTTON_EXPIRED and payloads(messages) == ["/book_intake"]
 
 
 def test_the_last_moment_taken_without_alternatives_gives_the_contact_route(db, coordinator, consented):
@@ -529,15 +565,15 @@ def test_the_last_moment_taken_without_alternatives_gives_the_contact_route(db, 
     book(slot_id, sender=OTHER)
     messages, slot_values, _ = book(slot_id)
     text = texts(messages)
-    assert h.SLOT_TAKEN_NO_ALTERNATIVES in text and "Ik heb niets van je gegevens bewaard" in text
+    assert SLOT_TAKEN_NO_ALTERNATIVES in text and "Ik heb niets van je gegevens bewaard" in text
     assert "terug-naar-werk-coördinator" in text
-    assert all(slot_values[s] is None for s in h.FORM_SLOTS)
+    assert all(slot_values[s] is None for s in FORM_SLOTS)
 
 
 def test_none_fits_gives_the_contact_route(slots):
-    messages, slot_values, _ = book(h.NONE_FITS)
+    messages, slot_values, _ = book(NONE_FITS)
     assert "contacteren" in texts(messages)
-    assert all(slot_values[s] is None for s in h.FORM_SLOTS)
+    assert all(slot_values[s] is None for s in FORM_SLOTS)
 
 
 def test_a_forged_slot_id_is_refused_kindly(slots, consented):
@@ -563,7 +599,7 @@ def test_spread_over_days_keeps_time_order():
 
 def test_my_appointment_without_one_offers_to_book(kb_env):
     messages, _, _ = run(ActionMyAppointment(), tracker("mijn afspraak", "my_appointment"))
-    assert texts(messages) == h.NO_APPOINTMENT and payloads(messages) == ["/book_intake"]
+    assert texts(messages) == NO_APPOINTMENT and payloads(messages) == ["/book_intake"]
 
 
 def test_my_appointment_shows_it_with_change_buttons(slots, consented):
@@ -576,43 +612,43 @@ def test_my_appointment_shows_it_with_change_buttons(slots, consented):
 def test_booking_again_with_an_appointment_shows_it(slots, consented):
     book(slots[0])
     messages, slots_out, _ = run(ActionStartBooking(), tracker("ik wil een afspraak", "book_intake"))
-    assert "Je hebt al een afspraak" in texts(messages) and slots_out[h.STEP_SLOT] is None
+    assert "Je hebt al een afspraak" in texts(messages) and slots_out[STEP_SLOT] is None
 
 
 def test_cancel_asks_first_then_cancels(db, slots, consented):
     book(slots[0])
     messages, step, _ = run(ActionAskCancel(), tracker("annuleer mijn afspraak", "cancel_appointment"))
     assert "annuleren?" in texts(messages) and payloads(messages) == ["/affirm", "/deny"]
-    assert step[h.STEP_SLOT] == "confirm_cancel"
+    assert step[STEP_SLOT] == "confirm_cancel"
     messages, step, _ = run(ActionCancelAppointment(), tracker("ja", "affirm", slots=step))
-    assert "geannuleerd" in texts(messages) and step[h.STEP_SLOT] is None
+    assert "geannuleerd" in texts(messages) and step[STEP_SLOT] is None
     with db() as session:
         assert upcoming_intakes(session, SENDER) == []
 
 
 def test_cancel_declined_keeps_the_appointment(db, slots, consented):
     book(slots[0])
-    messages, step, _ = run(ActionConfirmationDeclined(), tracker("nee", "deny", slots={h.STEP_SLOT: "confirm_cancel"}))
-    assert texts(messages) == h.CANCEL_KEPT and step[h.STEP_SLOT] is None
+    messages, step, _ = run(ActionConfirmationDeclined(), tracker("nee", "deny", slots={STEP_SLOT: "confirm_cancel"}))
+    assert texts(messages) == CANCEL_KEPT and step[STEP_SLOT] is None
     with db() as session:
         assert len(upcoming_intakes(session, SENDER)) == 1
 
 
 def test_cancel_without_appointment(kb_env):
     messages, step, _ = run(ActionAskCancel(), tracker("annuleer", "cancel_appointment"))
-    assert texts(messages) == h.NO_APPOINTMENT and step[h.STEP_SLOT] is None
+    assert texts(messages) == NO_APPOINTMENT and step[STEP_SLOT] is None
 
 
 def test_reschedule_offers_other_moments_and_moves_the_appointment(db, slots, consented):
     book(slots[0])
     messages, state, _ = run(ActionOfferReschedule(), tracker("verplaats", "reschedule_appointment"))
     offered = slot_ids(messages)
-    assert str(slots[0]) not in offered and offered[-1] == h.NONE_FITS
-    intake_id = state[h.RESCHEDULE_SLOT]
+    assert str(slots[0]) not in offered and offered[-1] == NONE_FITS
+    intake_id = state[RESCHEDULE_SLOT]
     messages, state, _ = run(ActionChooseSlot(), tracker(
         "", "inform", entities=[{"entity": "slot_id", "value": str(slots[3])}],
-        slots={h.RESCHEDULE_SLOT: intake_id}))
-    assert "Je afspraak is verplaatst" in texts(messages) and state[h.RESCHEDULE_SLOT] is None
+        slots={RESCHEDULE_SLOT: intake_id}))
+    assert "Je afspraak is verplaatst" in texts(messages) and state[RESCHEDULE_SLOT] is None
     with db() as session:
         [view] = upcoming_intakes(session, SENDER)
         assert view.slot_id == slots[3]
@@ -622,8 +658,8 @@ def test_reschedule_can_be_called_off(slots, consented):
     book(slots[0])
     _, state, _ = run(ActionOfferReschedule(), tracker("verplaats", "reschedule_appointment"))
     messages, state, _ = run(ActionChooseSlot(), tracker(
-        "", "inform", entities=[{"entity": "slot_id", "value": h.NONE_FITS}], slots=state))
-    assert texts(messages) == h.CANCEL_KEPT and state[h.RESCHEDULE_SLOT] is None
+        "", "inform", entities=[{"entity": "slot_id", "value": NONE_FITS}], slots=state))
+    assert texts(messages) == CANCEL_KEPT and state[RESCHEDULE_SLOT] is None
 
 
 def test_reschedule_without_other_moments_keeps_the_appointment(db, coordinator, consented):
@@ -635,13 +671,13 @@ def test_reschedule_without_other_moments_keeps_the_appointment(db, coordinator,
         slot_id = slot.id
     book(slot_id)
     messages, state, _ = run(ActionOfferReschedule(), tracker("verplaats", "reschedule_appointment"))
-    assert "blijft staan" in texts(messages) and state[h.RESCHEDULE_SLOT] is None
+    assert "blijft staan" in texts(messages) and state[RESCHEDULE_SLOT] is None
 
 
 def test_the_database_being_down_gets_an_apology_and_the_contact_route(monkeypatch, kb_env):
     from sqlalchemy.exc import OperationalError
 
-    import actions.booking as booking
+    import actions.booking_storage as booking
 
     def broken():
         raise OperationalError("select", {}, Exception("down"))
@@ -649,4 +685,4 @@ def test_the_database_being_down_gets_an_apology_and_the_contact_route(monkeypat
     monkeypatch.setattr(booking, "default_session_factory", lambda: broken)
     messages, slots, _ = run(ActionStartBooking(), tracker("ik wil een afspraak", "book_intake"))
     assert "Er is niets bewaard" in texts(messages) and "ziekenfonds" in texts(messages)
-    assert slots[h.STEP_SLOT] is None
+    assert slots[STEP_SLOT] is None

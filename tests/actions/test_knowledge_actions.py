@@ -4,15 +4,13 @@ import datetime
 import json
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from actions.formatting import dutch_date, one_message
 from actions.kb_client import documents, items_by_id, knowledge_base
 from actions.knowledge import (
-    ASK_ROLE,
-    ASK_WHICH_MEASURE,
     CONFIDENT,
-    OFFER_COORDINATOR,
     PLAUSIBLE,
     ActionAnswerKnowledge,
     ActionRememberRole,
@@ -21,8 +19,12 @@ from actions.knowledge import (
     decide,
     is_follow_up,
 )
+from actions.texts import ASK_ROLE, ASK_WHICH_MEASURE, OFFER_COORDINATOR
 from knowledge_base.search import Hit
 from tests.actions.action_support import make_tracker, run_action
+
+# Most of these answer from the real knowledge base, with the real embedding model.
+pytestmark = pytest.mark.embedding
 
 MEASURE = "measure"
 

@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 
 from actions.other_language import (
-    DUTCH_REPHRASE,
-    GERMAN_REPLY,
     ActionReplyOtherLanguage,
     Decision,
     Question,
@@ -22,6 +20,7 @@ from actions.other_language import (
     reply_text,
 )
 from actions.scope import ActionReplyOtherLanguage as ImportedFromScope
+from actions.texts import DUTCH_REPHRASE, GERMAN_REPLY
 from knowledge_base.documents import DEFAULT_DOCUMENTS_DIR, document_paths, load_document
 from knowledge_base.foreign_summaries import (
     DEFAULT_FOREIGN_DIR,

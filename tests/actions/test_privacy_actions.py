@@ -18,15 +18,15 @@ from test_booking_actions import (  # noqa: F401 - fixtures
     tracker,
 )
 
-from actions import booking_helpers as h
-from actions.booking import ActionConfirmationDeclined
+from actions.appointments import ActionConfirmationDeclined
+from actions.booking_slots import STEP_SLOT
 from actions.privacy import (
-    CONVERSATION_GOES,
     DELETE_CONVERSATION_KEY,
     ActionPrivacyAskDelete,
     ActionPrivacyDelete,
     ActionPrivacyShow,
 )
+from actions.texts import CONVERSATION_GOES
 from intake import export_personal_data, has_consent, upcoming_intakes
 
 
@@ -57,12 +57,12 @@ def test_delete_asks_first_and_names_the_appointment(slots, consented):
     book(slots[0])
     messages, state, _ = run(ActionPrivacyAskDelete(), tracker("wis mijn gegevens", "privacy_delete_data"))
     assert "afspraak van" in texts(messages) and "gesprek" in texts(messages)
-    assert payloads(messages) == ["/affirm", "/deny"] and state[h.STEP_SLOT] == "confirm_delete"
+    assert payloads(messages) == ["/affirm", "/deny"] and state[STEP_SLOT] == "confirm_delete"
 
 
 def test_delete_confirmed_erases_data_and_asks_the_front_end_to_erase_the_conversation(db, slots, consented):
     book(slots[0])
-    messages, _, events = run(ActionPrivacyDelete(), tracker("ja", "affirm", slots={h.STEP_SLOT: "confirm_delete"}))
+    messages, _, events = run(ActionPrivacyDelete(), tracker("ja", "affirm", slots={STEP_SLOT: "confirm_delete"}))
     assert "geannuleerd" in messages[0]["text"] and CONVERSATION_GOES in messages[0]["text"]
     assert messages[-1]["custom"] == {DELETE_CONVERSATION_KEY: True}
     assert messages[-1].get("text") is None  # the instruction is never shown as text
@@ -83,8 +83,8 @@ def test_delete_with_nothing_stored_still_erases_the_conversation(kb_env):
 def test_delete_declined_keeps_everything(db, slots, consented):
     book(slots[0])
     messages, state, _ = run(ActionConfirmationDeclined(),
-                             tracker("nee", "deny", slots={h.STEP_SLOT: "confirm_delete"}))
-    assert texts(messages) == "Oké, ik wis niets." and state[h.STEP_SLOT] is None
+                             tracker("nee", "deny", slots={STEP_SLOT: "confirm_delete"}))
+    assert texts(messages) == "Oké, ik wis niets." and state[STEP_SLOT] is None
     with db() as session:
         assert len(upcoming_intakes(session, SENDER)) == 1
 
@@ -92,7 +92,7 @@ def test_delete_declined_keeps_everything(db, slots, consented):
 def test_delete_failing_does_not_ask_to_erase_the_conversation(monkeypatch, kb_env):
     from sqlalchemy.exc import OperationalError
 
-    import actions.booking as booking
+    import actions.booking_storage as booking
 
     def broken():
         raise OperationalError("delete", {}, Exception("down"))
@@ -139,7 +139,7 @@ def test_erasure_is_durable_when_the_confirmation_never_arrives(db, kb_env, slot
     start = utcnow() - timedelta(minutes=5)
     assert _tracker_store(url, [(SENDER, start), (SENDER, start), ("test-other", start)]) == {
         SENDER: 2, "test-other": 1}
-    messages, _, _ = run(ActionPrivacyDelete(), tracker("ja", "affirm", slots={h.STEP_SLOT: "confirm_delete"}))
+    messages, _, _ = run(ActionPrivacyDelete(), tracker("ja", "affirm", slots={STEP_SLOT: "confirm_delete"}))
     assert messages[0]["text"].startswith("Klaar.")
     assert _tracker_store(url) == {"test-other": 1}  # gone before the confirmation
     with db() as session:

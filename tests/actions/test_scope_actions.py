@@ -24,6 +24,7 @@ def test_out_of_scope_points_to_the_right_place(text, place):
     assert place in referral_for(text)
 
 
+@pytest.mark.embedding
 def test_out_of_scope_action_answers_in_dutch():
     messages, _ = run_action(ActionOutOfScope(), make_tracker("welk weer wordt het", "out_of_scope"))
     assert messages[0]["text"].startswith("Daar kan ik je helaas niet mee helpen")
@@ -40,6 +41,7 @@ def test_other_languages_get_a_reply_in_their_language(text, language, phrase):
     assert phrase in messages[0]["text"] and "0800 30 700" in messages[0]["text"]
 
 
+@pytest.mark.embedding
 def test_a_clear_knowledge_question_read_as_out_of_scope_is_answered_from_the_knowledge_base(kb_env):
     messages, slots = run_action(ActionOutOfScope(), make_tracker(
         "wie betaalt de aanpassing van mijn werkpost als ik een arbeidshandicap heb", "out_of_scope"))

@@ -84,7 +84,7 @@ async def test_instructions_from_the_assistant_are_carried_out_not_printed():
 def test_one_ctrl_c_ends_the_terminal_chat(tmp_path):
     """The chat waits in input(); a single SIGINT must end it (no Rasa server needed for that)."""
     env = {**os.environ, "TNW_DATA_DIR": str(tmp_path / "var"), "TNW_RASA_PORT": "9"}
-    code = "from tnw.config import load_settings; from bot.terminal import run_terminal_chat; " \
+    code = "from settings import load_settings; from bot.terminal import run_terminal_chat; " \
            "run_terminal_chat(load_settings())"
     process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=env)

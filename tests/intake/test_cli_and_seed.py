@@ -14,13 +14,15 @@ from intake.models import Coordinator, Slot
 from intake.mutualiteiten import MUTUALITEITEN
 from intake.regions import PROVINCES
 from intake.seed import seed_demo_data
+from settings import load_settings
 
 
 @pytest.fixture
 def tnw(tmp_path):
     @click.group()
-    def main():
-        pass
+    @click.pass_context
+    def main(ctx):
+        ctx.obj = load_settings()  # as the `tnw` command does: read once, handed to every subcommand
 
     register(main)
     url = f"sqlite:///{tmp_path / 'db' / 'cli.db'}"
@@ -28,8 +30,8 @@ def tnw(tmp_path):
     env = {"DATABASE_URL": url, "TNW_DATA_DIR": str(tmp_path / "data"),
            "RASA_AUTH_TOKEN": "x", "TNW_SENDER_SECRET": "y"}
 
-    def run(*args, ok=True):
-        result = runner.invoke(main, list(args), env=env, catch_exceptions=False)
+    def run(*args, ok=True, **more_env):
+        result = runner.invoke(main, list(args), env={**env, **more_env}, catch_exceptions=False)
         if ok:
             assert result.exit_code == 0, result.output
         return result
@@ -68,10 +70,17 @@ def test_cli_end_to_end(tnw):
     assert "dry run, nothing changed" in dry and "conversations 7" in dry and "would remove" in dry
 
 
+def test_seed_demo_refuses_with_a_telegram_token_in_the_settings(tnw):
+    tnw("db", "upgrade")
+    result = tnw("db", "seed-demo", ok=False, TELEGRAM_BOT_TOKEN="123:abc")
+    assert result.exit_code != 0 and "TELEGRAM_BOT_TOKEN is set" in result.output
+    assert "Demo" not in tnw("coordinators", "list").output
+
+
 def test_seed_is_idempotent_and_varied(session, now):
-    first = seed_demo_data(session, now)
+    first = seed_demo_data(session, now, telegram_token=None)
     assert first["coordinators"] >= 3 and first["slots"] > 20
-    assert seed_demo_data(session, now) == {"coordinators": 0, "slots": 0}
+    assert seed_demo_data(session, now, telegram_token=None) == {"coordinators": 0, "slots": 0}
     coordinators = session.scalars(sa.select(Coordinator)).all()
     assert len({c.mutualiteit for c in coordinators}) == len(coordinators)
     assert all(c.mutualiteit in MUTUALITEITEN for c in coordinators)
@@ -82,10 +91,10 @@ def test_seed_is_idempotent_and_varied(session, now):
     assert now < last <= now + timedelta(days=14)
     assert free_slots(session, mutualiteit="CM", postcode="9000", now=now)
     # A week later, a top-up adds the new days only.
-    assert seed_demo_data(session, now + timedelta(days=7))["slots"] > 0
+    assert seed_demo_data(session, now + timedelta(days=7), telegram_token=None)["slots"] > 0
 
 
 def test_seed_assigns_a_chat_id(session, now):
-    seed_demo_data(session, now, telegram_chat_ids={"CM": 4242})
+    seed_demo_data(session, now, telegram_chat_ids={"CM": 4242}, telegram_token=None)
     cm = session.scalars(sa.select(Coordinator).where(Coordinator.mutualiteit == "CM")).one()
     assert cm.telegram_chat_id == 4242

@@ -32,8 +32,8 @@ def test_done_and_no_show_only_after_the_start(session, make_coordinator, make_s
     assert mark_intake(session, 10, view.id, "no_show", now=start + timedelta(hours=1)).status == "no_show"
 
 
-def test_no_demo_coordinators_with_a_telegram_token(session, now, monkeypatch):
+def test_no_demo_coordinators_with_a_telegram_token(session, now):
     assert seed_demo_data(session, now, telegram_token="123:abc") == {"coordinators": 0, "slots": 0, "skipped": 1}
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")  # from the settings, by default
-    assert seed_demo_data(session, now)["skipped"] == 1
+    with pytest.raises(TypeError):  # every caller passes its settings' token (the CLI: test_cli_and_seed)
+        seed_demo_data(session, now)  # type: ignore[call-arg]
     assert seed_demo_data(session, now, telegram_token=None)["coordinators"] >= 3

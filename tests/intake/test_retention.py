@@ -108,11 +108,16 @@ def test_purge_without_tracker_store_or_logs(Session, tmp_path, now):
     assert not (tmp_path / "missing.db").exists()
 
 
-def test_policy_from_environment():
-    policy = RetentionPolicy.from_env({"TNW_KEEP_CONVERSATIONS_DAYS": "30", "TNW_KEEP_LOGS_DAYS": "7"})
+def test_policy_from_the_settings(settings, monkeypatch):
+    from settings import load_settings
+
+    monkeypatch.setenv("TNW_KEEP_CONVERSATIONS_DAYS", "30")
+    monkeypatch.setenv("TNW_KEEP_LOGS_DAYS", "7")
+    policy = RetentionPolicy.from_settings(load_settings())
     assert (policy.intakes_days, policy.conversations_days, policy.gaps_days, policy.logs_days) == (365, 30, 90, 7)
+    monkeypatch.setenv("TNW_KEEP_GAPS_DAYS", "veel")
     with pytest.raises(ValueError, match="TNW_KEEP_GAPS_DAYS"):
-        RetentionPolicy.from_env({"TNW_KEEP_GAPS_DAYS": "veel"})
+        load_settings()
     with pytest.raises(ValueError):
         RetentionPolicy(logs_days=0)
 

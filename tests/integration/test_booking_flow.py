@@ -14,8 +14,8 @@ from intake.conversations import delete_conversation
 from intake.db import session_factory, upgrade
 from intake.seed import seed_demo_data
 from rasa_addons.shared_secret import WEBHOOK_HEADER
+from settings import PROJECT_DIR, load_settings
 from tnw import engine
-from tnw.config import PROJECT_DIR, load_settings
 from tnw.processes import free_port
 from tnw.stack import backend
 

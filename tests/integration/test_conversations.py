@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from intake.db import upgrade
+from settings import PROJECT_DIR, load_settings
 from tnw import engine
-from tnw.config import PROJECT_DIR, load_settings
 from tnw.processes import ProcessGroup, free_port
 from tnw.stack import action_server
 

@@ -13,8 +13,8 @@ import pytest
 from actions.formatting import one_message
 from actions.knowledge import documents
 from rasa_addons.shared_secret import ACTION_HEADER, WEBHOOK_HEADER
+from settings import PROJECT_DIR, load_settings
 from tnw import engine
-from tnw.config import PROJECT_DIR, load_settings
 from tnw.processes import RestartPolicy, free_port
 from tnw.stack import backend
 

@@ -155,7 +155,12 @@ def check_a_long_conversation_is_compacted_and_keeps_its_state(data_dir: Path) -
 
     store = _store(data_dir, compact_after_events=12)
     tracker = _long_conversation(store, "h", turns=30)
+    from rasa.shared.core.trackers import EventVerbosity
+
     assert len(tracker.events) <= 12 + 8, f"the session was not compacted: {len(tracker.events)} events"
+    # What Rasa sends the action server with each custom action (RemoteAction._action_call_format).
+    sent = tracker.current_state(EventVerbosity.ALL)["events"]
+    assert len(sent) == len(tracker.events), "the action server would get more than the compacted session"
     assert isinstance(tracker.events[0], SessionStarted)
     assert tracker.get_slot("measure") == "m29" and tracker.get_slot("requested_slot") == "name"
     assert tracker.active_loop_name == "intake_form", "the running form was lost"
@@ -184,6 +189,24 @@ def check_erasure_reaches_compacted_history(data_dir: Path) -> None:
     assert asyncio.run(store.retrieve("j")) is None
     fresh = asyncio.run(_store(data_dir, compact_after_events=12).get_or_create_tracker("j"))
     assert fresh.get_slot("measure") is None and fresh.active_loop_name is None
+
+
+def check_retention_reaches_compacted_history(data_dir: Path) -> None:
+    """intake.conversations.purge_events deletes by timestamp; a checkpoint is an ordinary row."""
+    import sqlalchemy as sa
+    from rasa.shared.core.events import SessionStarted
+
+    store = _store(data_dir, compact_after_events=12)
+    tracker = _long_conversation(store, "k", turns=20)
+    checkpoint_time = next(e.timestamp for e in tracker.events if isinstance(e, SessionStarted))
+    with store.engine.begin() as connection:  # retention's cut-off between old history and the checkpoint
+        connection.execute(sa.text("DELETE FROM events WHERE timestamp < :cutoff"), {"cutoff": checkpoint_time})
+    kept = asyncio.run(_store(data_dir, compact_after_events=12).retrieve("k"))
+    assert [e.as_dict() for e in kept.events] == [e.as_dict() for e in tracker.events]
+    with store.engine.begin() as connection:  # a cut-off after the last message: nothing stays
+        connection.execute(sa.text("DELETE FROM events WHERE timestamp < :cutoff"),
+                           {"cutoff": tracker.events[-1].timestamp + 1})
+    assert asyncio.run(_store(data_dir, compact_after_events=12).retrieve("k")) is None
 
 
 def check_schema_is_checked_once_and_responses_still_validated(data_dir: Path) -> None:

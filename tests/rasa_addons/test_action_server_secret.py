@@ -8,10 +8,16 @@ import httpx
 import pytest
 
 from rasa_addons.shared_secret import ACTION_HEADER
-from tnw.config import PROJECT_DIR
+from settings import PROJECT_DIR
 from tnw.processes import ManagedProcess, ProcessGroup, free_port
 
 TOKEN = "t" * 40
+
+
+def _server_env(tmp_path) -> dict[str, str]:
+    # The start-up reads the settings: keep them in the test's folder, away from the project's .env.
+    return {"SANIC_HOST": "127.0.0.1", "TNW_ACTION_TOKEN": TOKEN, "PYTHONPATH": f"{PROJECT_DIR}:{tmp_path}",
+            "TNW_DATA_DIR": str(tmp_path / "var"), "TNW_SKIP_DOTENV": "1"}
 
 
 @pytest.fixture
@@ -24,7 +30,7 @@ def action_server(tmp_path):
         log_path=tmp_path / "actions.log",
         port=port,
         is_ready=lambda: httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200,
-        env={"SANIC_HOST": "127.0.0.1", "TNW_ACTION_TOKEN": TOKEN, "PYTHONPATH": f"{PROJECT_DIR}:{tmp_path}"},
+        env=_server_env(tmp_path),
         cwd=tmp_path,
     )
     with ProcessGroup([server], startup_timeout=60):
@@ -74,7 +80,7 @@ def test_a_failing_action_is_answered_kindly_and_logs_no_user_text(tmp_path):
                  "--port", str(port)],
         log_path=log_path, port=port,
         is_ready=lambda: httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200,
-        env={"SANIC_HOST": "127.0.0.1", "TNW_ACTION_TOKEN": TOKEN, "PYTHONPATH": f"{PROJECT_DIR}:{tmp_path}"},
+        env=_server_env(tmp_path),
         cwd=tmp_path,
     )
     secret_text = "ik heet Griet Vandamme en heb kanker"

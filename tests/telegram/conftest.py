@@ -95,11 +95,10 @@ def fast_options(**overrides) -> FrontEndOptions:
 async def running_frontend(settings, rasa_client: RasaClient, *, options: FrontEndOptions | None = None,
                            retry_delay: float | None = None):
     """The real application, polling the fake Bot API in this event loop."""
-    from bot import telegram_handlers
 
     application = build_application(settings, rasa_client, options=options or fast_options())
     if retry_delay is not None:
-        application.bot_data[telegram_handlers.FRONTEND_KEY].retry_delay = retry_delay
+        application.bot_data.front_end.retry_delay = retry_delay
     async with polling(application, poll_timeout=1):
         yield application
 

@@ -159,7 +159,7 @@ async def test_booking_notifies_the_coordinator(stack, e2e_settings, fake_api):
         return fake_api.press_button(chat, message.message_id, pressed["callback_data"])
 
     async with running_frontend(e2e_settings, rasa_client(e2e_settings),
-                                options=fast_options(outbox_interval=0.5, rasa_patience=30)):
+                                options=fast_options(outbox_interval=0.5, rasa_patience=30)) as application:
         await expect(fake_api.send_text(chat, "ik wil een gesprek met een coördinator plannen"), "Ga je akkoord?")
         await expect(press(lambda b: b["text"] == "Ja, dat is goed"), "Hoe mag de coördinator je noemen?")
         await expect(fake_api.send_text(chat, "Jan Testmans"), "Hoe kan de coördinator je bereiken?")
@@ -169,9 +169,17 @@ async def test_booking_notifies_the_coordinator(stack, e2e_settings, fake_api):
         await expect(fake_api.send_text(chat, "Ik wil na mijn burn-out terug aan het werk."), "Kies een moment")
         await expect(press(lambda b: True), "Je afspraak staat vast!")
         notes = await fake_api.wait_for_texts(COORDINATOR_CHAT, 1, 30)
-        await asyncio.sleep(2)  # a few more outbox rounds: the notice must not be sent twice
+        # Three more outbox rounds: the notice must not be sent twice.
+        delivery = application.bot_data.delivery
+        done = delivery.rounds
+        await asyncio.wait_for(_rounds_reached(delivery, done + 3), 30)
     assert "Nieuwe intake" in notes[0] and "Jan Testmans" in notes[0]
     assert len(fake_api.sent_texts(COORDINATOR_CHAT)) == 1
+
+
+async def _rounds_reached(delivery, rounds: int) -> None:
+    while delivery.rounds < rounds:
+        await asyncio.sleep(0.05)
 
 
 async def test_a_french_crisis_message_gets_the_crisis_lines_in_french(e2e_settings, fake_api):

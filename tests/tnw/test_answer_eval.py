@@ -295,6 +295,7 @@ def test_three_questions_through_the_real_stack(real_stack):
     assert report["measure_accuracy"] == 1.0  # r3 too: the English summary of its measure
 
 
+@pytest.mark.embedding
 def test_the_knowledge_actions_report_each_kind_of_reply(settings):
     """The same conversation as tests/actions: an overview, an item, unclear -> clarify -> offer a person."""
     from rasa_sdk import Tracker

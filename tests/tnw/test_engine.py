@@ -9,8 +9,8 @@ import textwrap
 
 import pytest
 
+from settings import PROJECT_DIR
 from tnw import engine
-from tnw.config import PROJECT_DIR
 
 
 def write_model(path, *, with_metadata=True):
@@ -90,7 +90,7 @@ def fake_rasa(tmp_path, monkeypatch, settings):
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("TNW_RASA_BIN", str(script))
     monkeypatch.setenv("TNW_MODELS_DIR", str(tmp_path / "models"))
-    from tnw.config import load_settings
+    from settings import load_settings
 
     return load_settings(), calls
 
