@@ -21,34 +21,23 @@ from telegram.ext import CommandHandler
 
 from bot.bot_data import Context
 from bot.telegram_render import split_text
+from bot.texts import (
+    COORDINATOR_COMMAND_MENU,
+    DATABASE_DOWN,
+    MARKED,
+    NEEDS_NUMBER,
+    NO_INTAKES,
+    NO_INTAKES_TODAY,
+    NO_QUESTIONS,
+    NOT_A_COORDINATOR,
+    PRIVATE_ONLY,
+)
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-COMMANDS = (
-    BotCommand("intakes", "Je intakes van de komende twee weken"),
-    BotCommand("vandaag", "Je intakes van vandaag"),
-    BotCommand("intake", "Eén intake bekijken, bv. /intake 12"),
-    BotCommand("klaar", "Intake afgerond, bv. /klaar 12"),
-    BotCommand("nietgekomen", "Deelnemer niet gekomen, bv. /nietgekomen 12"),
-    BotCommand("vragen", "Vragen van deze week zonder antwoord"),
-)
-
-NOT_A_COORDINATOR = (
-    "Deze opdracht is alleen voor terug-naar-werk-coördinatoren. "
-    "Heb je een vraag? Typ ze gewoon in een bericht."
-)
-PRIVATE_ONLY = (
-    "Deze opdrachten werken alleen in een privégesprek met mij, zodat niemand anders de "
-    "gegevens van deelnemers leest."
-)
-DATABASE_DOWN = "De intakegegevens zijn nu even niet bereikbaar. Probeer het zo meteen opnieuw."
-NEEDS_NUMBER = "Zet het nummer van de intake erachter, bijvoorbeeld: /{command} 12"
-NO_INTAKES = "Er staan geen intakes gepland in de komende twee weken."
-NO_INTAKES_TODAY = "Er staan vandaag geen intakes gepland."
-NO_QUESTIONS = "Er zijn deze week geen onbeantwoorde vragen."
-MARKED = {"done": "Intake #{id} staat op afgerond. ✓", "no_show": "Intake #{id} staat op niet opgedaagd."}
+COMMANDS = tuple(BotCommand(command, description) for command, description in COORDINATOR_COMMAND_MENU)
 
 
 class NotCoordinator(Exception):

@@ -46,16 +46,12 @@ from bot.bot_data import CONTEXT_TYPES, BotData
 from bot.notifications import OutboxDelivery
 from bot.rasa_client import RasaClient, client_for
 from bot.telegram_flow import ChatGate, RetryingRateLimiter
+from bot.texts import USER_COMMAND_MENU
 from settings import Settings, local_secret
 
 log = logging.getLogger(__name__)
 
-USER_COMMANDS = (
-    BotCommand("start", "Wat kan de assistent?"),
-    BotCommand("help", "Hoe werkt het?"),
-    BotCommand("privacy", "Wat wordt bewaard en hoe wis je het?"),
-    BotCommand("stop", "Stoppen met wat we aan het doen zijn"),
-)
+USER_COMMANDS = tuple(BotCommand(command, description) for command, description in USER_COMMAND_MENU)
 
 
 def _float_env(name: str, default: float) -> float:

@@ -22,74 +22,31 @@ from bot.instructions import carry_out
 from bot.rasa_client import ActionsUnavailable, BotMessage, RasaClient, RasaUnavailable
 from bot.telegram_flow import ChatBusy, ChatGate
 from bot.telegram_render import CallbackStore, button_title, chosen_text, render_message
+from bot.texts import (
+    ALREADY_CHOSEN,
+    BUTTON_EXPIRED,
+    EDITED,
+    EMPTY_MESSAGE,
+    HELP,
+    NO_ANSWER,
+    PLEASE_WAIT,
+    PRIVACY,
+    SLOW_DOWN,
+    SOMETHING_WENT_WRONG,
+    STOPPED,
+    TEXT_ONLY,
+    TOO_LONG,
+    TOO_SLOW,
+    UNAVAILABLE,
+    UNKNOWN_COMMAND,
+    WELCOME,
+)
 from bot.user_text import read_user_text
 from safety.crisis import assess
 from safety.replies import crisis_reply
 
 log = logging.getLogger(__name__)
 
-
-# ---------------------------------------------------------------- texts (Dutch, for participants)
-
-WELCOME = (
-    "Hallo! Ik ben de terug-naar-werk-assistent.\n\n"
-    "Ik help je met vragen over weer aan het werk gaan na een lange ziekte. "
-    "Ook werkgevers kunnen hier terecht, bijvoorbeeld over de VOP, de BTOM of jobcoaching. "
-    "Ik kan ook een gesprek regelen met een terug-naar-werk-coördinator van je ziekenfonds.\n\n"
-    "Ik ben een computerprogramma, geen mens.\n\n"
-    "Privacy: ik bewaar ons gesprek onder een code, niet onder je naam, zodat ik je vervolgvragen "
-    "begrijp. Ik wis het vanzelf na enkele maanden. Andere persoonlijke gegevens bewaar ik pas als "
-    "je dat goed vindt. Typ /privacy voor meer uitleg.\n\n"
-    "Stel je vraag gewoon in je eigen woorden. Bijvoorbeeld: \"Wat is de VOP?\""
-)
-HELP = (
-    "Zo werkt het:\n"
-    "• Stel je vraag in gewone woorden, bijvoorbeeld \"Wie betaalt een aangepaste werkplek?\"\n"
-    "• Tik op een knop om een keuze te maken.\n"
-    "• Wil je met iemand praten? Typ \"ik wil een coördinator spreken\".\n\n"
-    "Opdrachten:\n"
-    "/start – wat ik kan\n"
-    "/help – deze uitleg\n"
-    "/privacy – wat ik bewaar en hoe je het laat wissen\n"
-    "/stop – stoppen met wat we aan het doen zijn"
-)
-PRIVACY = (
-    "Privacy\n\n"
-    "• Ik ben een computerprogramma. Ik gebruik je naam of nummer van Telegram niet.\n"
-    "• Ons gesprek wordt bewaard onder een code, niet onder je naam. "
-    "Zo begrijp ik je vervolgvragen.\n"
-    "• Voor een afspraak met een coördinator vraag ik eerst je toestemming. "
-    "Pas daarna bewaar ik je naam en hoe we je kunnen bereiken.\n"
-    "• Alleen de coördinator van je afspraak ziet die gegevens.\n\n"
-    "Wil je zien wat we over je bewaren? Typ \"wat weten jullie over mij\".\n"
-    "Wil je alles laten wissen? Typ \"wis mijn gegevens\"."
-)
-STOPPED = "Oké, ik stop hiermee. Je kan altijd opnieuw beginnen met een nieuwe vraag."
-TEXT_ONLY = (
-    "Ik kan alleen tekst lezen. Foto's, stickers, spraakberichten en bestanden begrijp ik niet. "
-    "Typ je vraag gerust in een bericht."
-)
-EDITED = (
-    "Ik zie dat je een bericht hebt aangepast. Aanpassingen lees ik niet. "
-    "Stuur je vraag gerust opnieuw als nieuw bericht."
-)
-UNKNOWN_COMMAND = "Die opdracht ken ik niet. Typ /help om te zien wat ik kan."
-EMPTY_MESSAGE = "Ik zie geen tekst in je bericht. Typ je vraag gerust in gewone woorden."
-TOO_LONG = "Dat bericht is te lang voor mij. Kan je je vraag korter stellen, in een paar zinnen?"
-NO_ANSWER = "Daar heb ik even geen antwoord op. Probeer het gerust anders te vragen."
-PLEASE_WAIT = "Even geduld, het duurt wat langer dan normaal. Ik probeer het verder."
-UNAVAILABLE = (
-    "Sorry, ik ben even niet bereikbaar. Probeer het over een paar minuten opnieuw. "
-    "Dringend? Bel je ziekenfonds en vraag naar de terug-naar-werk-coördinator."
-)
-TOO_SLOW = (
-    "Sorry, dat duurde te lang. Stuur je vraag gerust nog eens. "
-    "Dringend? Bel je ziekenfonds en vraag naar de terug-naar-werk-coördinator."
-)
-SLOW_DOWN = "Rustig aan, ik ben nog met je vorige berichten bezig. Wacht even op mijn antwoord."
-ALREADY_CHOSEN = "Je hebt hier al een keuze gemaakt."
-BUTTON_EXPIRED = "Deze knop werkt niet meer. Typ je keuze gerust als bericht."
-SOMETHING_WENT_WRONG = "Sorry, er ging iets mis. Probeer het gerust nog eens."
 
 # What /stop sends to Rasa: the `stop` intent (cancels a form; see nlu/domain/booking.yml).
 STOP_PAYLOAD = "/stop"

@@ -15,11 +15,11 @@ from collections.abc import Iterable, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.rasa_client import BotMessage, Button
+from bot.texts import BUTTONS_ONLY_TEXT
 
 # Telegram's limits, in UTF-16 code units (how Telegram counts message length).
 MAX_MESSAGE_LENGTH = 4096
 MAX_CALLBACK_DATA = 64  # bytes
-BUTTONS_ONLY_TEXT = "Maak een keuze:"
 CHOSEN_MARK = "✓"
 
 

@@ -10,26 +10,12 @@ from collections.abc import Callable
 from bot.identity import sender_id
 from bot.instructions import carry_out
 from bot.rasa_client import BotMessage, Button, RasaClient, RasaUnavailable, client_for
+from bot.texts import EMPTY_MESSAGE, GOODBYE, NO_ANSWER, TERMINAL_WELCOME, TOO_LONG, UNAVAILABLE
 from bot.user_text import read_user_text
 from safety.crisis import assess
 from safety.replies import crisis_reply
 from settings import Settings
 
-WELCOME = (
-    "Welkom bij de terug-naar-werk-assistent.\n"
-    "Ik ben een computerprogramma, geen mens. Stel je vraag in gewone woorden.\n"
-    "Typ /stop (of druk Ctrl-D) om te stoppen."
-)
-GOODBYE = "Tot ziens!"
-UNAVAILABLE = (
-    "Sorry, de assistent is even niet bereikbaar. Probeer het zo meteen opnieuw. "
-    "Dringend? Bel je ziekenfonds en vraag naar de terug-naar-werk-coördinator."
-)
-NO_ANSWER = "Daar heb ik even geen antwoord op. Probeer het gerust anders te vragen."
-EMPTY = "Ik zie geen tekst in je bericht. Typ je vraag gerust in gewone woorden."
-TOO_LONG = (
-    "Dat bericht is te lang voor mij. Kan je je vraag korter stellen, in een paar zinnen?"
-)
 STOP_COMMANDS = {"/stop", "/quit", "/exit"}
 
 
@@ -75,7 +61,7 @@ def to_send(text: str, buttons: list[Button]) -> tuple[str | None, str | None]:
         crisis = assess(text)
         return None, crisis_reply(crisis) if crisis.is_crisis else TOO_LONG
     if prepared.problem:
-        return None, EMPTY
+        return None, EMPTY_MESSAGE
     return prepared.text, None
 
 
@@ -87,7 +73,7 @@ async def chat(
     write: Callable[[str], None] = print,
     on_instruction: Callable[[dict], None] = lambda _instruction: None,
 ) -> None:
-    write(WELCOME)
+    write(TERMINAL_WELCOME)
     buttons: list[Button] = []
     while True:
         try:

@@ -7,7 +7,9 @@ import sys
 import time
 
 from bot.rasa_client import BotMessage, Button, RasaUnavailable
-from bot.terminal import GOODBYE, UNAVAILABLE, WELCOME, chat, render, resolve_choice, terminal_sender_id
+from bot.terminal import chat, render, resolve_choice, terminal_sender_id
+from bot.texts import GOODBYE, UNAVAILABLE
+from bot.texts import TERMINAL_WELCOME as WELCOME
 
 
 class FakeRasa:
@@ -103,7 +105,8 @@ def test_one_ctrl_c_ends_the_terminal_chat(tmp_path):
 
 
 async def test_typed_intents_are_plain_text_and_numbers_still_pick_buttons():
-    from bot.terminal import EMPTY, TOO_LONG
+    from bot.texts import EMPTY_MESSAGE as EMPTY
+    from bot.texts import TOO_LONG
 
     rasa = FakeRasa([
         [BotMessage("Kies", (Button("Ja", "/affirm"),))],

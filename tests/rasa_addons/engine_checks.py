@@ -242,6 +242,35 @@ def check_schema_is_checked_once_and_responses_still_validated(data_dir: Path) -
         Draft202012Validator.check_schema = original
 
 
+def compare_model_loads(model: Path) -> None:
+    """Not a check of its own (it needs a trained model): tests/integration/test_fast_model_load.py
+    runs it. The trained model loaded with and without serve.install() parses alike."""
+    import json
+
+    from rasa.core.agent import load_agent
+    from rasa.utils.tensorflow.models import RasaModel
+
+    texts = ["hallo", "wat is de vop?", "ik wil een afspraak", "kan ik als zelfstandige terug werken",
+             "dank u", "mijn werkgever wil mijn bureau aanpassen, wie betaalt dat"]
+
+    def parse_all() -> list:
+        agent = asyncio.run(load_agent(model_path=str(model)))
+        return [asyncio.run(agent.parse_message(text)) for text in texts]
+
+    original = RasaModel.load
+    plain = parse_all()
+    from rasa_addons import serve
+
+    serve.install()
+    assert RasaModel.load.__func__ is serve.load_with_eager_build
+    assert original.__func__ is not serve.load_with_eager_build
+    fast = parse_all()
+    for before, after in zip(plain, fast, strict=True):
+        assert before["intent"]["name"] == after["intent"]["name"], (before["text"], before["intent"], after["intent"])
+        assert abs(before["intent"]["confidence"] - after["intent"]["confidence"]) < 1e-5, before["text"]
+        assert json.dumps(before["entities"], sort_keys=True) == json.dumps(after["entities"], sort_keys=True)
+
+
 if __name__ == "__main__":
     globals()[sys.argv[1]](Path(sys.argv[2]))
     print("ok")
