@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import warnings
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter
+from telegram.warnings import PTBDeprecationWarning
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +96,11 @@ UNLIMITED_ENDPOINTS = frozenset({"sendChatAction", "answerCallbackQuery", "getMe
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
-    """Seconds to wait, without touching the deprecated int-or-timedelta attribute."""
-    value = getattr(exc, "_retry_after", None)
+    """Seconds to wait. PTB 22's public `retry_after` is an int, or a timedelta once PTB_TIMEDELTA
+    is set (and warns that it will change); both are read."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
     if isinstance(value, timedelta):
         return value.total_seconds()
     return float(value or 1)
@@ -118,6 +123,7 @@ class RetryingRateLimiter(AIORateLimiter):
         max_backoff: float = 10.0,
     ) -> None:
         super().__init__(overall_max_rate=overall_max_rate, max_retries=max_retries)
+        self._flood_retries = max_retries  # our own copy: AIORateLimiter keeps its own privately
         self._transient_retries = transient_retries
         self._backoff = backoff
         self._max_backoff = max_backoff
@@ -140,9 +146,11 @@ class RetryingRateLimiter(AIORateLimiter):
         raise AssertionError("unreachable")
 
     async def _unlimited(self, callback, args, kwargs, rate_limit_args) -> Any:
-        retries = rate_limit_args or self._max_retries
+        retries = rate_limit_args or self._flood_retries
         for attempt in range(retries + 1):
             try:
+                # While Telegram asks every call to wait (429), these wait too. AIORateLimiter has no
+                # public way to ask whether such a pause is on, so its own event is read here.
                 await self._retry_after_event.wait()
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:

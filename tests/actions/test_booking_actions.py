@@ -1,13 +1,9 @@
 """Booking actions with rasa_sdk trackers against a migrated SQLite database (no Rasa server)."""
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import yaml
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.appointments import (
     ActionAskCancel,
@@ -53,8 +49,7 @@ from actions.texts import (
     SLOT_TAKEN_NO_ALTERNATIVES,
     STOP_ACK,
 )
-from intake import MUTUALITEITEN, ValidationError, add_coordinator, give_consent, has_consent, upcoming_intakes
-from intake.db import default_session_factory
+from intake import MUTUALITEITEN, ValidationError, give_consent, has_consent, upcoming_intakes
 from intake.models import Intake, Slot
 from intake.validation import (
     CONTACT_MISSING,
@@ -65,93 +60,17 @@ from intake.validation import (
     validate_name,
     validate_topic,
 )
-from settings import PROJECT_DIR
-
-SENDER = "test-aaaaaaaaaaaaaaaaaaaaaaaa"
-OTHER = "test-bbbbbbbbbbbbbbbbbbbbbbbb"
-FORM_VALUES = {
-    NAME: "Jan Peeters", CONTACT: "+32470123456", MUTUALITEIT: "CM",
-    POSTCODE: "9000", TOPIC: "Halftijds terug na mijn burn-out",
-}
-
-
-def tracker(text="", intent="inform", *, entities=(), slots=None, sender=SENDER,
-            active_loop=None, latest_action="action_listen", events=()) -> Tracker:
-    message = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": list(entities)}
-    loop = {"name": active_loop} if active_loop else {}
-    return Tracker(sender, dict(slots or {}), message, list(events), False, None, loop, latest_action)
-
-
-def run(action, t, domain=None):
-    dispatcher = CollectingDispatcher()
-    result = action.run(dispatcher, t, domain or {})
-    if asyncio.iscoroutine(result):
-        result = asyncio.run(result)
-    slots = {e["name"]: e["value"] for e in result if e.get("event") == "slot"}
-    return dispatcher.messages, slots, result
-
-
-def texts(messages) -> str:
-    return "\n".join(m.get("text") or "" for m in messages)
-
-
-def payloads(messages) -> list[str]:
-    return [b["payload"] for m in messages for b in m.get("buttons") or []]
-
-
-def slot_ids(messages) -> list[str]:
-    return [p.split('"')[3] for p in payloads(messages) if '"slot_id"' in p]
-
-
-@pytest.fixture
-def db(kb_env):
-    return default_session_factory()
-
-
-@pytest.fixture
-def coordinator(db):
-    with db() as session:
-        c = add_coordinator(session, name="Demo An Voorbeeld", mutualiteit="CM",
-                            provinces=["oost-vlaanderen"], phone="09 123 45 67")
-        return c.id
-
-
-@pytest.fixture
-def slots(db, coordinator):
-    """Six free moments over three days, starting tomorrow."""
-    # At 9:00 UTC: two moments an hour apart never straddle midnight in Belgium (the test once
-    # failed when run after 22:00 UTC).
-    start = (datetime.now(UTC) + timedelta(days=1)).replace(hour=9, minute=0, second=0, microsecond=0)
-    ids = []
-    with db() as session:
-        for day in range(3):
-            for hour in (0, 1):
-                begin = start + timedelta(days=day, hours=hour)
-                slot = Slot(coordinator_id=coordinator, starts_at=begin, ends_at=begin + timedelta(minutes=45))
-                session.add(slot)
-                session.flush()
-                ids.append(slot.id)
-        session.commit()
-    return ids
-
-
-@pytest.fixture
-def consented(db):
-    with db() as session:
-        give_consent(session, SENDER)
-
-
-@pytest.fixture
-def domain():
-    data = yaml.safe_load((PROJECT_DIR / "nlu" / "domain" / "booking.yml").read_text())
-    return {"forms": data["forms"], "slots": data["slots"]}
-
-
-def book(slot_id, sender=SENDER, slots_values=FORM_VALUES):
-    return run(ActionChooseSlot(), tracker(f'/inform{{"slot_id": "{slot_id}"}}', "inform",
-                                           entities=[{"entity": "slot_id", "value": str(slot_id)}],
-                                           slots=slots_values, sender=sender))
-
+from tests.actions.booking_support import (
+    FORM_VALUES,
+    OTHER,
+    SENDER,
+    book,
+    payloads,
+    run,
+    slot_ids,
+    texts,
+    tracker,
+)
 
 # ---------------------------------------------------------------- consent and starting
 

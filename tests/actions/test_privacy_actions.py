@@ -4,19 +4,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from test_booking_actions import (  # noqa: F401 - fixtures
-    FORM_VALUES,
-    SENDER,
-    book,
-    consented,
-    coordinator,
-    db,
-    payloads,
-    run,
-    slots,
-    texts,
-    tracker,
-)
 
 from actions.appointments import ActionConfirmationDeclined
 from actions.booking_slots import STEP_SLOT
@@ -28,6 +15,7 @@ from actions.privacy import (
 )
 from actions.texts import CONVERSATION_GOES
 from intake import export_personal_data, has_consent, upcoming_intakes
+from tests.actions.booking_support import SENDER, book, payloads, run, texts, tracker
 
 
 def test_show_data_when_nothing_is_stored(kb_env):

@@ -13,7 +13,7 @@ from intake import book_intake, free_slots, give_consent, record_unanswered_ques
 from intake.outbox import outbox_stats
 from intake.seed import seed_demo_data
 from intake.timeutil import utcnow
-from tests.telegram.conftest import fast_options, running_frontend
+from tests.telegram.frontend_support import fast_options, running_frontend
 
 COORDINATOR = 7001
 PARTICIPANT = 8001

@@ -5,7 +5,7 @@ import logging
 
 from bot import telegram_handlers as h
 from bot.identity import sender_id
-from tests.telegram.conftest import fast_options, running_frontend
+from tests.telegram.frontend_support import fast_options, running_frontend
 
 CHAT = 1001
 

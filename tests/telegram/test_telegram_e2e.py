@@ -15,8 +15,8 @@ from actions.formatting import one_message
 from actions.knowledge import documents
 from bot import telegram_handlers as h
 from bot.rasa_client import RasaClient, client_for
-from tests.telegram.conftest import fast_options, running_frontend
 from tests.telegram.fake_bot_api import TOKEN
+from tests.telegram.frontend_support import fast_options, running_frontend
 from tests.telegram.stack_support import start_stack
 
 pytestmark = pytest.mark.integration
