@@ -127,9 +127,9 @@ async def ask_rasa(fe: FrontEnd, bot, chat_id: int, text: str) -> list[BotMessag
     still be handling the message, and sending it again would answer it twice.
     """
     sender = fe.sender(chat_id)
-    crisis = assess(text)
 
     async def before_waiting() -> None:
+        crisis = assess(text)  # only when Rasa, which has its own crisis check, is away
         if crisis.is_crisis:
             # Crisis first: the lines to call do not wait for Rasa to come back.
             log.warning("Rasa unavailable for %s; crisis reply sent by the front end", sender)
@@ -143,6 +143,7 @@ async def ask_rasa(fe: FrontEnd, bot, chat_id: int, text: str) -> list[BotMessag
     except _CrisisAnswered:
         return None
     except RasaUnavailable as exc:
+        crisis = assess(text)
         if crisis.is_crisis:
             log.warning("Rasa unavailable for %s; crisis reply sent by the front end", sender)
             await bot.send_message(chat_id, crisis_reply(crisis))
