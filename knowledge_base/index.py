@@ -248,6 +248,16 @@ def read_index(index_dir: Path, fingerprint: str) -> Index | None:
     )
 
 
+def is_current(index_dir: Path, fingerprint: str) -> bool:
+    """Whether the stored index was built for `fingerprint` (its pointer only; a damaged index is
+    still found and rebuilt by whoever loads it)."""
+    try:
+        pointer = json.loads((index_dir / "current.json").read_text(encoding="utf-8"))
+        return pointer.get("fingerprint") == fingerprint and (index_dir / pointer["dir"] / "dense.faiss").exists()
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
 def load_or_build(
     documents: dict[str, Document],
     documents_dir: Path,

@@ -232,6 +232,22 @@ class KnowledgeBase:
         )
         return cls(documents, index, embedder)
 
+    @staticmethod
+    def index_is_current(settings: Settings, *, documents_dir: Path | str | None = None,
+                         config: SearchConfig | None = None) -> bool:
+        """Whether `KnowledgeBase.load(settings)` would find its index ready, without loading the
+        embedding model: the fingerprint needs only the model's files. With int8 quantisation the
+        model must be loaded to know whether it quantised, so that case answers False."""
+        from knowledge_base.embeddings import model_identity, resolve_model_path
+        from knowledge_base.index import compute_fingerprint, is_current
+
+        if settings.embedding_int8:
+            return False
+        identity = {**model_identity(resolve_model_path(settings)), "int8": False}
+        documents_dir = Path(documents_dir) if documents_dir is not None else DEFAULT_DOCUMENTS_DIR
+        fingerprint = compute_fingerprint(documents_dir, identity, config or SearchConfig())
+        return is_current(settings.index_dir, fingerprint)
+
     @property
     def built(self) -> bool:
         """True when loading had to (re)build the index."""

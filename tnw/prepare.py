@@ -28,9 +28,16 @@ def prepare_database(settings: Settings, echo: Callable[[str], None] = print) ->
 
 
 def prepare_index(settings: Settings, echo: Callable[[str], None] = print) -> None:
-    """Build the search index when documents, model or settings changed (otherwise just load it)."""
+    """Build the search index when documents, model or settings changed.
+
+    An index that is current is left for the action server to load: loading it here as well
+    cost every start about 7 s (bench/cold_start.py).
+    """
     from knowledge_base.search import KnowledgeBase
 
+    if KnowledgeBase.index_is_current(settings):
+        echo("Knowledge base index up to date.")
+        return
     started = time.monotonic()
     knowledge_base = KnowledgeBase.load(settings, show_progress=True)
     echo(f"Knowledge base ready: {len(knowledge_base.documents)} documents ({time.monotonic() - started:.1f} s).")

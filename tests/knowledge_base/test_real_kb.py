@@ -109,3 +109,22 @@ def test_a_clear_new_question_is_not_pulled_back_to_the_old_topic(real_kb):
     in_context = real_kb.search(question, context=["Wat doet een jobcoach op de werkvloer?"])
     assert [(h.doc_id, h.section_key) for h in in_context] == [(h.doc_id, h.section_key) for h in alone]
 
+
+
+def test_a_current_index_is_recognised_without_loading_the_model(real_kb, settings, monkeypatch):
+    import shutil
+
+    from knowledge_base import embeddings
+    from knowledge_base.search import KnowledgeBase
+
+    assert not KnowledgeBase.index_is_current(settings)  # nothing built under this data folder yet
+    shutil.copytree(real_kb.test_index_dir, settings.index_dir)
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the check loaded the embedding model")
+
+    monkeypatch.setattr(embeddings.Embedder, "__init__", no_model)
+    assert KnowledgeBase.index_is_current(settings)
+    pointer = settings.index_dir / "current.json"
+    pointer.write_text(pointer.read_text().replace('"fingerprint": "', '"fingerprint": "x'))
+    assert not KnowledgeBase.index_is_current(settings)
