@@ -27,6 +27,7 @@ from actions import formatting, texts
 from actions.gaps import record_gap
 from actions.kb_client import documents, items_by_id, knowledge_base
 from actions.roles import known_role
+from dutch_text.questions import opens_with_greeting
 from knowledge_base.chunking import ITEM_PREFIX
 from knowledge_base.documents import Document
 from knowledge_base.items import Item
@@ -52,8 +53,12 @@ PLAUSIBLE = 0.2
 # "geldt dat ook voor zelfstandigen?"); words pointing back ("dat", "die premie") allow one more.
 # A question with more to say ("mijn baas wil mijn bureau aanpassen, wie betaalt dat?") is new,
 # even when it contains "dat": Dutch uses those words everywhere.
-_POINTS_BACK = re.compile(r"\b(dat|dit|die|deze|daar\w*|hiervoor|ervoor|ook|zoiets|zo'n)\b", re.I)
+_POINTS_BACK = re.compile(r"\b(dat|da|dit|die|deze|daar\w*|hiervoor|ervoor|ook|zoiets|zo'n|dan)\b", re.I)
 FOLLOW_UP_MAX_CONTENT_WORDS = 2
+# A message that opens by continuing ("en als ik pas drie maanden in dienst ben?", "maar moet ik
+# da zelf regelen?") builds on the answer before it, so it may say more and still be a follow-up.
+_CONTINUES = re.compile(r"^\s*(en|maar|of|ook|dus|allee|awel|oké en|ok en)\b", re.I)
+CONTINUING_MAX_CONTENT_WORDS = 6
 # A question mark or a question word: a message to answer, not only a remark.
 _QUESTION = re.compile(r"\?|^\s*(en\s+)?(wat|wie|hoe|waar|wanneer|waarom|welke?|hoeveel"
                        r"|kan|kun|kunnen|mag|moet|geldt|is|zijn|heb|krijg)\b", re.I)
@@ -93,6 +98,8 @@ def is_follow_up(text: str) -> bool:
     if not text:
         return True
     content = [word for word in raw_tokens(text) if word not in STOPWORDS and not _POINTS_BACK.fullmatch(word)]
+    if _CONTINUES.match(text):
+        return len(content) <= CONTINUING_MAX_CONTENT_WORDS
     allowed = FOLLOW_UP_MAX_CONTENT_WORDS + (1 if _POINTS_BACK.search(text) else 0)
     return len(content) <= allowed
 
@@ -242,6 +249,8 @@ def respond(dispatcher: CollectingDispatcher, question: Question,
         extra = texts.BENEFIT_REFERRAL if question.intent == "ask_financial_impact" else ""
         text = (formatting.item_answer(document, item, extra=extra) if item is not None
                 else formatting.section_answer(document, document.section(section_key), extra=extra))
+        if opens_with_greeting(question.text):  # "Dag! Hoeveel is …?": a short greeting back first
+            text = f"{texts.GREETING_BACK}\n{text}"
         if decision.candidates:  # not sure: the alternatives replace the "Meer hierover" buttons
             text = f"{text}\n{texts.SOMETHING_ELSE}"
             buttons = [*clarify_buttons(question, decision.candidates, alternative=True), texts.BOOK_BUTTON]

@@ -36,6 +36,7 @@ BENEFIT_REFERRAL = (
     "Wat dit voor jouw uitkering betekent, kan alleen je ziekenfonds uitrekenen. "
     "Vraag het aan je adviserend arts of aan de terug-naar-werk-coördinator van je ziekenfonds."
 )
+GREETING_BACK = "Dag!"  # before an answer to a message that opened with a greeting
 ASK_WHICH_MEASURE = "Ik weet niet zeker wat je bedoelt. Gaat het over een van deze?"
 SOMETHING_ELSE = "Bedoel je iets anders? Kies hieronder."
 OR_DO_YOU_MEAN = "Of bedoel je: {title}"  # an alternative measure under an answer

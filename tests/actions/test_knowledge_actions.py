@@ -78,6 +78,18 @@ def test_follow_ups_stay_with_the_measure_of_the_conversation():
                   other).measure == "btom"
 
 
+def test_a_message_that_continues_the_answer_stays_on_its_measure():
+    other = [hit("ziekmelding", CONFIDENT + 0.3)]
+    continuing = "en als ik nog maar twee maanden bij die nieuwe werkgever werk?"
+    assert is_follow_up(continuing)
+    assert decide(question(intent="ask_eligibility", text=continuing, slot_measure="jobcoaching"), other).measure \
+        == "jobcoaching"
+    assert is_follow_up("maar moet ik da allemaal zelf regelen of doet iemand anders da")
+    # Continuing words do not make a long new story a follow-up.
+    assert not is_follow_up("en nu iets anders: mijn zoon studeert en zoekt een studentenjob tijdens de zomer "
+                            "bij een bakker in de buurt")
+
+
 # --- the actions, with the real knowledge base ---------------------------------------------
 
 def test_answers_with_the_documents_own_text_source_date_and_next_steps(kb_env):
@@ -232,3 +244,11 @@ def test_a_question_that_gives_the_role_notes_it_and_answers_it(kb_env):
     messages, slots = run_action(ActionRememberRole(), tracker)
     assert slots["role"] == "participant"
     assert messages[0]["reply_kind"] == "answer" and slots["measure"] == "jobcoaching"
+
+
+def test_a_greeting_before_a_question_gets_a_short_greeting_and_then_the_answer(kb_env):
+    tracker = make_tracker("Goeiemorgen! wat is de vop", "ask_measure", [{"entity": MEASURE, "value": "vop"}])
+    messages, slots = run_action(ActionAnswerKnowledge(), tracker)
+    first_line, rest = messages[0]["text"].split("\n", 1)
+    assert first_line == "Dag!"
+    assert one_message(documents()["vop"].section("what").text) in rest and slots["measure"] == "vop"

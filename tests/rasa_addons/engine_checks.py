@@ -242,6 +242,24 @@ def check_schema_is_checked_once_and_responses_still_validated(data_dir: Path) -
         Draft202012Validator.check_schema = original
 
 
+def check_question_guard_reads_a_greeting_with_a_request_as_the_request(data_dir: Path) -> None:
+    from rasa.shared.nlu.training_data.message import Message
+
+    from rasa_addons.question_guard import QuestionGuard
+
+    def parsed(text: str, ranking: list[tuple[str, float]]) -> Message:
+        entries = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+        return Message(data={"text": text, "intent": dict(entries[0]), "intent_ranking": entries})
+
+    request = parsed("Goeiedag! Ik zou graag met iemand van het ziekenfonds praten",
+                     [("greet", 0.6), ("book_intake", 0.3), ("thank", 0.05), ("ask_measure", 0.05)])
+    bare = parsed("goeiedag", [("greet", 0.9), ("book_intake", 0.1)])
+    QuestionGuard().process([request, bare])
+    assert request.data["intent"] == {"name": "book_intake", "confidence": 0.3 / 0.35}, request.data
+    assert [entry["name"] for entry in request.data["intent_ranking"]] == ["book_intake", "ask_measure"]
+    assert bare.data["intent"] == {"name": "greet", "confidence": 0.9}
+
+
 def compare_model_loads(model: Path) -> None:
     """Not a check of its own (it needs a trained model): tests/integration/test_fast_model_load.py
     runs it. The trained model loaded with and without serve.install() parses alike."""
