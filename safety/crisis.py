@@ -69,11 +69,14 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+_SUBJECT = r"(?:ik |ge |gij |je |jij |hij |ze |zij |we |wij )?"
+
 _DUTCH: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("zelfmoord", _rx(r"zelfmoord|zelfdoding|suicid|levensmoe|doodsgedachten|zelfbeschadig")),
-    ("zie het niet meer zitten", _rx(r"\bzie (?:het|dat|alles|het leven) (?:\w+ ){0,2}niet meer zitten")),
+    # The subject may follow the verb ("eigenlijk zie ik het niet meer zitten"): Dutch word order.
+    ("zie het niet meer zitten", _rx(r"\bzie " + _SUBJECT + r"(?:het|dat|alles|het leven) (?:\w+ ){0,2}niet meer zitten")),
     # "ik zie het niet zitten" on its own, or "... zitten, ..." - but not "niet zitten om te bellen".
-    ("zie het niet zitten", _rx(r"\bzie (?:het|alles|het leven) (?:echt |helemaal |totaal |gewoon )?niet zitten" + _END)),
+    ("zie het niet zitten", _rx(r"\bzie " + _SUBJECT + r"(?:het|alles|het leven) (?:echt |helemaal |totaal |gewoon )?niet zitten" + _END)),
     ("einde aan maken", _rx(r"\b(?:maak|maken|maakt|ga) er (?:\w+ ){0,2}(?:een )?einde? aan\b|\ber (?:een )?einde? aan (?:\w+ ){0,3}maken|\beinde? (?:maken )?aan (?:mijn|m'n|zijn|haar|het) leven"
                             r"|\b(?:mijn|zijn|haar) leven (?:\w+ )?(?:beeindigen|stoppen)")),
     ("wil niet meer leven", _rx(r"\b(?:wil|wou|zou|ga|moet) (?:\w+ ){0,2}niet meer (?:leven|bestaan)\b"

@@ -12,6 +12,8 @@ from safety.replies import crisis_reply
     "ik zie het echt niet meer zitten",
     "'k zie 't nie mi zitten",
     "ik zie het niet zitten.",
+    "eigenlijk zie ik het allemaal niet meer zitten",  # the subject after the verb
+    "soms zie ik het echt niet zitten",
     "ik wil er een einde aan maken",
     "ik wil niet meer",
     "soms wil ik gewoon niet meer wakker worden",

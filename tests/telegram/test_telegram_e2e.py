@@ -219,6 +219,7 @@ async def test_a_greeting_before_a_request_gets_the_answer(e2e_settings, fake_ap
         replies = "\n".join(await ask(fake_api, chat,
                                       "Goeiemorgen! Wie betaalt een aangepaste bureaustoel voor mijn werk?", 0))
     assert "BTOM" in replies or "tewerkstellingsondersteunende" in replies  # the answer, not only a hello
+    assert replies.startswith("Dag!\n")  # after a short greeting back
 
 
 async def test_a_french_question_is_answered_in_french(e2e_settings, fake_api):
