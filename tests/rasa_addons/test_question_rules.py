@@ -37,3 +37,9 @@ def test_nothing_changes_when_the_ranking_holds_no_request():
 
 def test_a_greeting_with_a_name_stays_a_greeting():
     assert not means_a_request("hallo, ik ben Jan", "greet")
+
+
+def test_a_greeting_with_an_introduction_and_no_wish_stays_a_greeting():
+    assert not means_a_request("dag, ik ben Marleen, preventieadviseur in een ziekenhuis in Aalst", "greet")
+    # ... but an introduction that says what is wanted is a request.
+    assert means_a_request("dag, ik ben Marleen en ik zoek hulp voor een collega die terugkomt", "greet")
