@@ -49,8 +49,8 @@ def test_fingerprint_changes_with_config(project):
     before = engine.training_fingerprint(project)
     config = project / "config.yml"
     text = config.read_text()
-    assert "epochs: 40" in text
-    config.write_text(text.replace("epochs: 40", "epochs: 39", 1))
+    assert "epochs: 20" in text
+    config.write_text(text.replace("epochs: 20", "epochs: 19", 1))
     assert engine.training_fingerprint(project) != before
 
 
