@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_question", "opens_with_greeting", "without_social_opener", "word_count"]
+__all__ = ["is_introduction", "is_question", "opens_with_greeting", "without_social_opener", "word_count"]
 
 # Greetings, thanks and acknowledgements that can open a message, in the ways people type them.
 _OPENER_WORDS = (
@@ -32,6 +32,9 @@ _QUESTION_WORDS = (
 _QUESTION_START = re.compile(
     rf"(?:^|[.!?;:]\s*|\n\s*)(?:(?:en|maar|of|dus|dan|allee|awel)\s+)?(?:{_QUESTION_WORDS})\b", re.I)
 _WORD = re.compile(r"\w+(?:'\w+)?", re.UNICODE)
+# "ik ben Els, HR-manager bij een transportbedrijf": who is writing, without what they want.
+_INTRODUCTION = re.compile(r"^\W*(ik ben|'k ben|ik heet|mijn naam is|hier is|met)\b", re.I)
+_WISH = re.compile(r"\b(wil|wou|zou|graag|zoek|vraag|vragen|help|hulp|nodig|moet|kan|kunt|kunnen|mag)\b", re.I)
 
 
 def without_social_opener(text: str) -> str:
@@ -51,3 +54,9 @@ def is_question(text: str) -> bool:
 
 def word_count(text: str) -> int:
     return len(_WORD.findall(text or ""))
+
+
+def is_introduction(text: str) -> bool:
+    """The message (after its opener) only says who is writing: no wish, no question word."""
+    body = without_social_opener(text)
+    return bool(_INTRODUCTION.match(body)) and not _WISH.search(body)

@@ -7,10 +7,9 @@ the ranking instead. `rasa_addons.question_guard` applies this inside Rasa's NLU
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from dutch_text.questions import is_question, without_social_opener, word_count
+from dutch_text.questions import is_introduction, is_question, without_social_opener, word_count
 
 # Intents that only acknowledge: they may open a message but are not its request.
 SOCIAL_INTENTS = frozenset({"greet", "goodbye", "thank", "share_good_news", "affirm", "deny"})
@@ -19,10 +18,6 @@ SOCIAL_INTENTS = frozenset({"greet", "goodbye", "thank", "share_good_news", "aff
 # stays a greeting).
 MIN_QUESTION_WORDS = 3
 MIN_REQUEST_WORDS = 4
-# "Goeiemorgen, ik ben Els, HR-manager bij een transportbedrijf": a greeting with an introduction
-# and no wish in it is still a greeting (the role in it is read by the actions).
-_INTRODUCTION = re.compile(r"^\W*(ik ben|'k ben|ik heet|mijn naam is|hier is|met)\b", re.I)
-_WISH = re.compile(r"\b(wil|wou|zou|graag|zoek|vraag|vragen|help|hulp|nodig|moet|kan|kunt|kunnen|mag)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -39,10 +34,8 @@ def means_a_request(text: str, top_intent: str) -> bool:
     if is_question(text):
         return words >= MIN_QUESTION_WORDS
     # A greeting followed by a sentence of its own is a request; other openers need a question.
-    rest = without_social_opener(text)
-    if _INTRODUCTION.match(rest) and not _WISH.search(rest):
-        return False
-    return top_intent == "greet" and words >= MIN_REQUEST_WORDS
+    # An introduction ("dag, ik ben Els, HR-manager") is still a greeting; the actions read its role.
+    return top_intent == "greet" and words >= MIN_REQUEST_WORDS and not is_introduction(text)
 
 
 def redirected(text: str, ranking: list[Ranked]) -> list[Ranked] | None:

@@ -1,6 +1,6 @@
 import pytest
 
-from dutch_text.questions import is_question, without_social_opener, word_count
+from dutch_text.questions import is_introduction, is_question, without_social_opener, word_count
 
 
 @pytest.mark.parametrize("text, rest", [
@@ -35,3 +35,10 @@ def test_remarks_are_not_questions(text):
 
 def test_word_count_keeps_flemish_contractions_whole():
     assert word_count("'k weet het nie, da's lastig") == 6
+
+
+def test_an_introduction_says_who_is_writing_and_nothing_more():
+    assert is_introduction("goeiemiddag, ik ben Bart, zaakvoerder van een garage")
+    assert is_introduction("'k ben de moeder van Lien")
+    assert not is_introduction("dag, ik ben Bart en ik zoek steun voor mijn mecanicien")
+    assert not is_introduction("ik wil iemand spreken over mijn werk")
